@@ -1,0 +1,89 @@
+"""What a session's page says about booking: open, a few places left, full, closed.
+
+Places are counted in the same query that fetches the sessions, so a programme page costs
+the same number of queries however many sessions and bookings it holds.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from bookyourplace.bookings.models import Booking
+from bookyourplace.programmes.models import Programme, Session
+
+
+class State(StrEnum):
+    OPEN = "open"
+    FEW_LEFT = "few_left"
+    FULL = "full"
+    NOT_OPEN_YET = "not_open_yet"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Availability:
+    state: State
+    places_left: int
+
+    @property
+    def can_book(self) -> bool:
+        return self.state in (State.OPEN, State.FEW_LEFT)
+
+    @property
+    def label(self) -> str:
+        if self.state == State.FEW_LEFT:
+            return ngettext("%(count)d place left", "%(count)d places left", self.places_left) % {
+                "count": self.places_left
+            }
+        return str(_LABELS[self.state])
+
+
+_LABELS = {
+    State.OPEN: _("Book your place"),
+    State.FULL: _("Fully booked"),
+    State.NOT_OPEN_YET: _("Booking not open yet"),
+    State.CLOSED: _("Booking closed"),
+    State.CANCELLED: _("Cancelled"),
+}
+
+
+def with_places_taken(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    return sessions.annotate(
+        places_taken=Count("bookings", filter=Q(bookings__status__in=Booking.ACTIVE_STATUSES))
+    )
+
+
+def availability(session: Session, now: datetime | None = None) -> Availability:
+    """The session's state; uses ``places_taken`` when the query annotated it."""
+    now = now or timezone.now()
+    taken = getattr(session, "places_taken", None)
+    if taken is None:
+        taken = Booking.objects.filter(session=session, status__in=Booking.ACTIVE_STATUSES).count()
+    left = max(session.capacity - taken, 0)
+    if session.is_cancelled:
+        return Availability(State.CANCELLED, left)
+    if now >= session.closes_at:
+        return Availability(State.CLOSED, left)
+    if session.booking_opens_at and now < session.booking_opens_at:
+        return Availability(State.NOT_OPEN_YET, left)
+    if left == 0:
+        return Availability(State.FULL, 0)
+    if left <= settings.BYP_FEW_PLACES_LEFT:
+        return Availability(State.FEW_LEFT, left)
+    return Availability(State.OPEN, left)
+
+
+def programme_sessions(programme: Programme) -> list[Session]:
+    """The programme's sessions in time order, each with ``availability`` set."""
+    now = timezone.now()
+    sessions = list(with_places_taken(programme.sessions.select_related("programme__organiser")))
+    for session in sessions:
+        session.availability = availability(session, now)
+    return sessions

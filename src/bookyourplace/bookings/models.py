@@ -1,0 +1,91 @@
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from bookyourplace.programmes.models import Session
+
+
+class Sector(models.TextChoices):
+    """The sectors the safeguarding partnership reports uptake by."""
+
+    SCHOOLS = "schools", _("Schools")
+    FURTHER_HIGHER_EDUCATION = "further_higher_education", _("Further or higher education")
+    EARLY_YEARS = "early_years", _("Early years")
+    HEALTH = "health", _("Health")
+    CHILDRENS_SERVICES = "childrens_services", _("Local authority children's services")
+    ADULT_SOCIAL_CARE = "adult_social_care", _("Adult social care")
+    POLICE = "police", _("Police")
+    PROBATION_PRISONS = "probation_prisons", _("Probation and prisons")
+    VOLUNTARY_COMMUNITY = "voluntary_community", _("Voluntary and community")
+    OTHER = "other", _("Other")
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # Statuses that hold a place; the waiting list and approvals will add theirs here.
+    ACTIVE_STATUSES = (Status.CONFIRMED,)
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="bookings")
+    # Stable public identity: the calendar invite's UID is built from it and never changes.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("reference"), max_length=12, unique=True)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    # Stored lower-cased, so one address holds one place however it is typed.
+    email = models.EmailField(_("work email address"), max_length=254)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=40, choices=Sector)
+    job_title = models.CharField(_("job title or role"), max_length=200)
+    access_needs = models.TextField(_("access needs"), max_length=1000, blank=True)
+    consented_at = models.DateTimeField(_("consent given"))
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.CONFIRMED)
+    # The manage link's token is never stored: only its SHA-256 (for lookup) and a random
+    # seed from which, with SECRET_KEY, the worker can rebuild the link for emails.
+    manage_token_seed = models.CharField(max_length=64, editable=False)
+    manage_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    manage_link_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Raised on every change an attendee's calendar must hear about (RFC 5546 SEQUENCE).
+    invite_sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # Counting the places taken on a session must stay cheap with 100,000 bookings.
+            models.Index(fields=["session", "status"], name="booking_session_status"),
+            models.Index(fields=["email"], name="booking_email"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "email"],
+                condition=Q(status__in=["confirmed"]),
+                name="one_active_booking_per_email",
+                violation_error_message=_("This email address already has a place on this session."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.full_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @staticmethod
+    def manage_path(token: str) -> str:
+        return reverse("public:manage", kwargs={"token": token})

@@ -1,0 +1,210 @@
+"""Booking rules: book a place, cancel it, find it from a manage link.
+
+Every face (public pages, back office, API, commands) calls these functions, so the rules
+live once. Errors are raised as BookingError subclasses whose message is fit to show.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bookyourplace.bookings import tokens
+from bookyourplace.bookings.availability import State, availability
+from bookyourplace.bookings.models import Booking
+from bookyourplace.notifications import services as notifications
+from bookyourplace.programmes.models import Session
+
+# Crockford's base32 without I, L, O and U: a reference read over the phone is not misheard.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_LENGTH = 5
+
+
+class BookingError(Exception):
+    """A booking rule said no. The message is written for the person booking."""
+
+    message = _("Sorry, that booking could not be made.")
+
+    def __init__(self, message=None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+
+
+class SessionFull(BookingError):
+    message = _("Sorry, this session is fully booked.")
+
+
+class BookingClosed(BookingError):
+    message = _("Sorry, booking for this session has closed.")
+
+
+class BookingNotOpenYet(BookingError):
+    message = _("Booking for this session has not opened yet.")
+
+
+class SessionCancelled(BookingError):
+    message = _("Sorry, this session has been cancelled.")
+
+
+class SessionNotAvailable(BookingError):
+    message = _("This session is not open for booking.")
+
+
+class AlreadyBooked(BookingError):
+    message = _(
+        "This email address already has a place on this session. We have sent the link to "
+        "manage that booking to the email address again."
+    )
+
+
+class CancellationNotAllowed(BookingError):
+    message = _("This booking can no longer be cancelled online.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttendeeDetails:
+    first_name: str
+    last_name: str
+    email: str
+    organisation: str
+    sector: str
+    job_title: str
+    access_needs: str = ""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def places_taken(session: Session) -> int:
+    return Booking.objects.filter(session=session, status__in=Booking.ACTIVE_STATUSES).count()
+
+
+def _lock_session(session_id: int) -> Session:
+    """Lock the session row for the rest of the transaction.
+
+    Every booking of a session passes through this lock before it counts the places taken,
+    so two people can never both take the last place. On SQLite the IMMEDIATE transaction
+    already holds the database's write lock; select_for_update is a no-op there.
+    """
+    return Session.objects.select_for_update().select_related("programme").get(pk=session_id)
+
+
+_REFUSALS = {
+    State.CANCELLED: SessionCancelled,
+    State.CLOSED: BookingClosed,
+    State.NOT_OPEN_YET: BookingNotOpenYet,
+}
+
+
+def _new_reference() -> str:
+    return "BYP-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def book_place(*, session_id: int, attendee: AttendeeDetails, now: datetime | None = None) -> Booking:
+    """Give the attendee a place on the session, or raise a BookingError saying why not.
+
+    Booking again with an address that already holds a place re-sends that booking's
+    manage link (at most once in a few minutes) and raises AlreadyBooked: it never makes a
+    second booking and never reveals the first one's details.
+    """
+    now = now or timezone.now()
+    email = normalise_email(attendee.email)
+    with transaction.atomic():
+        session = _lock_session(session_id)
+        if not session.programme.is_published:
+            raise SessionNotAvailable()
+        session.places_taken = places_taken(session)
+        state = availability(session, now).state
+        if state in _REFUSALS:
+            raise _REFUSALS[state]()
+        existing = (
+            Booking.objects.filter(session=session, email=email, status__in=Booking.ACTIVE_STATUSES)
+            .select_for_update()
+            .first()
+        )
+        if existing is None:
+            if state == State.FULL:
+                raise SessionFull()
+            booking = _create_booking(session=session, attendee=attendee, email=email, now=now)
+            notifications.queue_booking_confirmation(booking=booking)
+            return booking
+        resend_manage_link(booking=existing, now=now)
+    raise AlreadyBooked()
+
+
+def _create_booking(*, session: Session, attendee: AttendeeDetails, email: str, now: datetime) -> Booking:
+    seed = tokens.new_seed()
+    for _attempt in range(5):
+        try:
+            # A savepoint, so a clash of references can be retried inside the booking.
+            with transaction.atomic():
+                return Booking.objects.create(
+                    session=session,
+                    reference=_new_reference(),
+                    first_name=attendee.first_name.strip(),
+                    last_name=attendee.last_name.strip(),
+                    email=email,
+                    organisation=attendee.organisation.strip(),
+                    sector=attendee.sector,
+                    job_title=attendee.job_title.strip(),
+                    access_needs=attendee.access_needs.strip(),
+                    consented_at=now,
+                    status=Booking.Status.CONFIRMED,
+                    manage_token_seed=seed,
+                    manage_token_hash=tokens.hash_token(tokens.token_from_seed(seed)),
+                )
+        except IntegrityError:
+            if Booking.objects.filter(session=session, email=email, status__in=Booking.ACTIVE_STATUSES).exists():
+                raise AlreadyBooked() from None
+    raise BookingError()
+
+
+def resend_manage_link(*, booking: Booking, now: datetime | None = None) -> bool:
+    """Email the booking's manage link again, unless one went in the last few minutes."""
+    now = now or timezone.now()
+    quiet_period = timedelta(seconds=settings.BYP_MANAGE_LINK_RESEND_SECONDS)
+    if booking.manage_link_sent_at and now - booking.manage_link_sent_at < quiet_period:
+        return False
+    Booking.objects.filter(pk=booking.pk).update(manage_link_sent_at=now)
+    notifications.queue_manage_link(booking=booking)
+    return True
+
+
+def find_booking_by_token(token: str) -> Booking | None:
+    """The booking a manage link belongs to, or None for a wrong token."""
+    if not tokens.looks_like_token(token):
+        return None
+    token_hash = tokens.hash_token(token)
+    booking = (
+        Booking.objects.select_related("session__programme__organiser").filter(manage_token_hash=token_hash).first()
+    )
+    if booking is None or not tokens.token_matches(token, booking.manage_token_hash):
+        return None
+    return booking
+
+
+def can_cancel(booking: Booking, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return booking.is_confirmed and now < booking.session.starts_at
+
+
+def cancel_booking(*, booking_id: int, now: datetime | None = None) -> Booking:
+    """Cancel a booking at the attendee's request; the place is free the moment this returns."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().select_related("session__programme").get(pk=booking_id)
+        if booking.is_cancelled:
+            return booking
+        if not can_cancel(booking, now):
+            raise CancellationNotAllowed()
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_at = now
+        booking.invite_sequence += 1
+        booking.save(update_fields=["status", "cancelled_at", "invite_sequence"])
+        notifications.queue_booking_cancellation(booking=booking)
+    return booking

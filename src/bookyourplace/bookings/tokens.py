@@ -1,0 +1,39 @@
+"""The secret in a manage-your-booking link.
+
+The token is an HMAC of a random per-booking seed under SECRET_KEY: 192 bits that nobody
+can guess or rebuild from the database alone. Only its SHA-256 is stored, for lookup, and
+the comparison runs in constant time. Keeping the seed (not the token) lets the worker put
+the same link in every email without the link ever being written down.
+"""
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+
+from django.utils.crypto import salted_hmac
+
+TOKEN_LENGTH = 32  # base64url characters: 192 bits
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{%d}$" % TOKEN_LENGTH)
+
+
+def new_seed() -> str:
+    return secrets.token_hex(16)
+
+
+def token_from_seed(seed: str) -> str:
+    digest = salted_hmac("bookyourplace.manage-link", seed, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).decode()[:TOKEN_LENGTH]
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def looks_like_token(value: str) -> bool:
+    return bool(_TOKEN_SHAPE.match(value or ""))
+
+
+def token_matches(token: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(hash_token(token), stored_hash)

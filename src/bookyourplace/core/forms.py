@@ -1,0 +1,82 @@
+"""GOV.UK Frontend markup for Django forms.
+
+Each field renders as a GOV.UK form group through ``core/forms/field.html``; the bound
+field adds the GOV.UK classes and ties the hint and the error message to the control with
+``aria-describedby``. Forms carry an error summary that links to the first control of each
+field in error.
+"""
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
+
+_CONTROL_CLASSES = {
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+}
+
+
+class GovukBoundField(BoundField):
+    @property
+    def hint_id(self) -> str:
+        return f"{self.auto_id}-hint"
+
+    @property
+    def error_id(self) -> str:
+        return f"{self.auto_id}-error"
+
+    @property
+    def is_choice_group(self) -> bool:
+        return self.widget_type in ("radioselect", "checkboxselectmultiple", "checkbox")
+
+    @property
+    def describedby(self) -> str:
+        ids = []
+        if self.help_text:
+            ids.append(self.hint_id)
+        if self.errors:
+            ids.append(self.error_id)
+        return " ".join(ids)
+
+    @property
+    def first_control_id(self) -> str:
+        """Where the error summary's link takes the reader: the field's first control."""
+        if self.widget_type == "radioselect":
+            return f"{self.auto_id}_0"
+        return self.auto_id
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        attrs.pop("aria-describedby", None)
+        if self.is_choice_group:
+            return attrs
+        base = _CONTROL_CLASSES.get(self.widget_type, "govuk-input")
+        classes = [base, attrs.get("class", "")]
+        if self.errors:
+            classes.append(f"{base}--error")
+        attrs["class"] = " ".join(c for c in classes if c)
+        if self.describedby:
+            attrs["aria-describedby"] = self.describedby
+        return attrs
+
+
+class GovukFormRenderer(DjangoTemplates):
+    field_template_name = "core/forms/field.html"
+    bound_field_class = GovukBoundField
+
+
+class GovukForm(forms.Form):
+    # The server checks every field and explains in an error summary; the browser's own
+    # pop-up validation would pre-empt it with messages we cannot word or translate.
+    use_required_attribute = False
+
+    @property
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(anchor id, message) for each error, in the order of the fields on the page."""
+        summary = []
+        for message in self.non_field_errors():
+            summary.append(("", message))
+        for name in self.fields:
+            if name in self.errors:
+                summary.append((self[name].first_control_id, self.errors[name][0]))
+        return summary

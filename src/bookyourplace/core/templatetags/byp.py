@@ -1,0 +1,20 @@
+from django import template
+
+from bookyourplace.core import formatting
+
+register = template.Library()
+
+
+@register.simple_tag
+def session_date(session):
+    return formatting.session_date(session.starts_at, session.programme.tz)
+
+
+@register.simple_tag
+def time_range(session):
+    return formatting.time_range(session.starts_at, session.ends_at, session.programme.tz)
+
+
+@register.simple_tag
+def local_date_and_time(moment, session):
+    return formatting.date_and_time(moment, session.programme.tz)

@@ -1,0 +1,91 @@
+"""Turn an outbox row into the message an attendee receives."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from bookyourplace.bookings.links import calendar_url, manage_url
+from bookyourplace.core.formatting import session_date, time_range
+from bookyourplace.notifications import invites
+from bookyourplace.notifications.models import Email
+
+
+class InviteEmail(EmailMultiAlternatives):
+    """An email whose text/calendar alternative carries its iTIP method.
+
+    Outlook only treats a message as a meeting request (or a cancellation) when the MIME
+    type says ``method=REQUEST`` (or ``CANCEL``) and matches the METHOD in the file.
+    Django's alternatives take no MIME parameters, so the part is added here.
+    """
+
+    def __init__(self, *args, invite: bytes, invite_method: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invite = invite
+        self.invite_method = invite_method
+
+    def _add_bodies(self, msg):
+        msg = super()._add_bodies(msg)
+        msg.add_alternative(
+            self.invite.decode(), subtype="calendar", charset="utf-8", params={"method": self.invite_method}
+        )
+        return msg
+
+
+def _subject(email: Email) -> str:
+    title = email.booking.session.title
+    if email.kind == Email.Kind.CONFIRMATION:
+        return _("Booking confirmed: %(title)s") % {"title": title}
+    if email.kind == Email.Kind.CANCELLATION:
+        return _("Booking cancelled: %(title)s") % {"title": title}
+    return _("Manage your booking: %(title)s") % {"title": title}
+
+
+def render_email(email: Email) -> EmailMultiAlternatives:
+    booking = email.booking
+    session = booking.session
+    programme = session.programme
+    organiser = programme.organiser
+    link = manage_url(booking)
+    context = {
+        "email": email,
+        "booking": booking,
+        "session": session,
+        "programme": programme,
+        "organiser": organiser,
+        "manage_url": link,
+        "calendar_url": calendar_url(booking),
+        "programme_url": settings.SITE_URL + programme.get_absolute_url(),
+        "date": session_date(session.starts_at, programme.tz),
+        "time_range": time_range(session.starts_at, session.ends_at, programme.tz),
+        "include_joining_details": email.include_joining_details and session.is_online and booking.is_confirmed,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _subject(email)
+        text = render_to_string(f"notifications/email/{email.kind}.txt", context)
+        html = render_to_string(f"notifications/email/{email.kind}.html", context)
+    from_email = f"{organiser.name} <{settings.DEFAULT_FROM_EMAIL.rsplit('<', 1)[-1].rstrip('>')}>"
+    message_kwargs = {
+        "subject": subject,
+        "body": text,
+        "from_email": from_email,
+        "to": [email.to],
+        "reply_to": [organiser.contact_email],
+        "headers": {"Message-ID": f"<{email.message_id_local_part}@{invites.invite_uid(booking).split('@')[-1]}>"},
+    }
+    if email.invite_method:
+        invite = invites.build_invite(
+            booking=booking,
+            method=email.invite_method,
+            sequence=email.invite_sequence or 0,
+            manage_url=link,
+            include_joining_details=context["include_joining_details"],
+        )
+        message = InviteEmail(**message_kwargs, invite=invite, invite_method=email.invite_method)
+        message.attach_alternative(html, "text/html")
+        message.attach("invite.ics", invite, "application/ics")
+    else:
+        message = EmailMultiAlternatives(**message_kwargs)
+        message.attach_alternative(html, "text/html")
+    return message

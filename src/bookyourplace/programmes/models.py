@@ -1,0 +1,167 @@
+import zoneinfo
+
+import nh3
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bookyourplace.core.colours import contrast_with_white
+
+# Tags an organiser's description may keep; everything else is stripped when saved.
+DESCRIPTION_TAGS = {"p", "b", "strong", "i", "em", "ul", "ol", "li", "br", "a", "sup", "sub"}
+DESCRIPTION_ATTRIBUTES = {"a": {"href"}}
+
+
+def sanitise_description(html: str) -> str:
+    return nh3.clean(html or "", tags=DESCRIPTION_TAGS, attributes=DESCRIPTION_ATTRIBUTES, link_rel="noopener noreferrer").strip()
+
+
+def validate_brand_colour(value: str) -> None:
+    # White header text must stay readable on the organiser's colour (WCAG AA, 4.5:1).
+    if contrast_with_white(value) < 4.5:
+        raise ValidationError(
+            _("Choose a darker colour: white text on %(colour)s is hard to read (contrast below 4.5 to 1)."),
+            params={"colour": value},
+        )
+
+
+class Organiser(models.Model):
+    """The body that runs programmes, for example a council's Prevent team."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    contact_email = models.EmailField(_("contact email"))
+    brand_colour = models.CharField(
+        _("brand colour"),
+        max_length=7,
+        default="#1d4f91",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour like #1d4f91.")), validate_brand_colour],
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Programme(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    organiser = models.ForeignKey(Organiser, on_delete=models.PROTECT, related_name="programmes")
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("web address"), max_length=80, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/London")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:programme", kwargs={"programme_slug": self.slug})
+
+
+class Session(models.Model):
+    """One briefing or workshop in a programme, held online or in a room."""
+
+    class Delivery(models.TextChoices):
+        ONLINE = "online", _("Online")
+        IN_PERSON = "in_person", _("In person")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title"), max_length=250)
+    subtitle = models.CharField(_("subtitle"), max_length=250, blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Stored sanitised: only simple formatting is kept."))
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    delivery = models.CharField(_("delivery"), max_length=20, choices=Delivery, default=Delivery.ONLINE)
+    platform = models.CharField(_("platform"), max_length=100, blank=True, help_text=_('For example "Microsoft Teams".'))
+    # Private: only ever shown or sent to confirmed attendees.
+    joining_url = models.URLField(_("joining link"), max_length=1000, blank=True)
+    joining_instructions = models.TextField(_("joining instructions"), blank=True)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    capacity = models.PositiveIntegerField(_("places"), validators=[MinValueValidator(1)])
+    booking_opens_at = models.DateTimeField(_("booking opens"), null=True, blank=True)
+    booking_closes_at = models.DateTimeField(
+        _("booking closes"), null=True, blank=True, help_text=_("Leave empty to close booking when the session starts.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.SCHEDULED)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["programme", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Descriptions come from organisers and imports; never store markup we would not render.
+        self.description = sanitise_description(self.description)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must be after the start.")})
+
+    @property
+    def is_online(self) -> bool:
+        return self.delivery == self.Delivery.ONLINE
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def closes_at(self):
+        return self.booking_closes_at or self.starts_at
+
+    def booking_is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.booking_opens_at and now < self.booking_opens_at:
+            return False
+        return now < self.closes_at
+
+    @property
+    def location_text(self) -> str:
+        """Where it happens, as the flyer says it: "Room 1.4, Friargate" or the platform."""
+        if self.is_online:
+            return self.platform or str(_("Online"))
+        return ", ".join(part for part in (self.room, self.venue) if part)
+
+    @property
+    def delivery_text(self) -> str:
+        if self.is_online:
+            return _("Online: %(where)s") % {"where": self.location_text}
+        return _("In person: %(where)s") % {"where": self.location_text}
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:session", kwargs={"programme_slug": self.programme.slug, "session_id": self.pk})

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from bookyourplace.public import views
+
+app_name = "public"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("privacy/", views.privacy_notice, name="privacy"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("brand/<slug:organiser_slug>.css", views.brand_css, name="brand_css"),
+    path("programmes/<slug:programme_slug>/", views.programme, name="programme"),
+    path("programmes/<slug:programme_slug>/sessions/<int:session_id>/", views.session_detail, name="session"),
+    path("programmes/<slug:programme_slug>/sessions/<int:session_id>/book/", views.book, name="book"),
+    path(
+        "programmes/<slug:programme_slug>/sessions/<int:session_id>/book/confirmed/",
+        views.booking_confirmed,
+        name="booking_confirmed",
+    ),
+    path("booking/<str:token>/", views.manage, name="manage"),
+    path("booking/<str:token>/calendar.ics", views.manage_calendar, name="manage_calendar"),
+    path("booking/<str:token>/cancel/", views.cancel, name="cancel"),
+]

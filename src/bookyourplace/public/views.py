@@ -1,0 +1,190 @@
+"""What attendees see: programmes, sessions, the booking form and their own booking.
+
+Views only translate between HTTP and the booking services.
+"""
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_http_methods
+
+from bookyourplace.bookings import availability as places
+from bookyourplace.bookings import services as bookings
+from bookyourplace.bookings.links import manage_url
+from bookyourplace.core.formatting import session_date
+from bookyourplace.notifications.invites import CANCEL, REQUEST, build_invite
+from bookyourplace.programmes.models import Organiser, Programme, Session
+from bookyourplace.public.forms import BookingForm, CancelBookingForm
+
+CONFIRMED_BOOKING_KEY = "byp_confirmed_booking"
+
+
+def _published_programme(slug: str) -> Programme:
+    return get_object_or_404(Programme.objects.select_related("organiser"), slug=slug, status=Programme.Status.PUBLISHED)
+
+
+def _published_session(programme_slug: str, session_id: int) -> Session:
+    return get_object_or_404(
+        Session.objects.select_related("programme__organiser"),
+        pk=session_id,
+        programme__slug=programme_slug,
+        programme__status=Programme.Status.PUBLISHED,
+    )
+
+
+def home(request):
+    programmes = Programme.objects.filter(status=Programme.Status.PUBLISHED).select_related("organiser")
+    organisers = {p.organiser_id for p in programmes}
+    organiser = programmes[0].organiser if len(organisers) == 1 else None
+    return render(request, "public/home.html", {"programmes": programmes, "organiser": organiser})
+
+
+def programme(request, programme_slug):
+    programme = _published_programme(programme_slug)
+    sessions = places.programme_sessions(programme)
+    days = [
+        (day, list(day_sessions))
+        for day, day_sessions in groupby(sessions, key=lambda s: session_date(s.starts_at, programme.tz))
+    ]
+    return render(
+        request,
+        "public/programme.html",
+        {"programme": programme, "organiser": programme.organiser, "days": days},
+    )
+
+
+def session_detail(request, programme_slug, session_id):
+    session = _published_session(programme_slug, session_id)
+    return render(
+        request,
+        "public/session.html",
+        {
+            "session": session,
+            "programme": session.programme,
+            "organiser": session.programme.organiser,
+            "availability": places.availability(session),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def book(request, programme_slug, session_id):
+    session = _published_session(programme_slug, session_id)
+    context = {"session": session, "programme": session.programme, "organiser": session.programme.organiser}
+    state = places.availability(session)
+    if not state.can_book:
+        context["availability"] = state
+        return render(request, "public/booking_unavailable.html", context, status=409 if request.method == "POST" else 200)
+
+    form = BookingForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = bookings.book_place(session_id=session.pk, attendee=form.attendee())
+        except bookings.AlreadyBooked:
+            return render(request, "public/already_booked.html", context)
+        except bookings.BookingError as refusal:
+            context["message"] = refusal.message
+            context["availability"] = places.availability(session)
+            return render(request, "public/booking_unavailable.html", context, status=409)
+        request.session[CONFIRMED_BOOKING_KEY] = booking.pk
+        return redirect("public:booking_confirmed", programme_slug=programme_slug, session_id=session.pk)
+    context["form"] = form
+    return render(request, "public/book.html", context)
+
+
+@never_cache
+def booking_confirmed(request, programme_slug, session_id):
+    """The confirmation page; only the browser that just booked can see it."""
+    session = _published_session(programme_slug, session_id)
+    booking_id = request.session.get(CONFIRMED_BOOKING_KEY)
+    booking = session.bookings.filter(pk=booking_id).first() if booking_id else None
+    if booking is None:
+        return redirect(session)
+    return render(
+        request,
+        "public/booking_confirmed.html",
+        {"booking": booking, "session": session, "programme": session.programme, "organiser": session.programme.organiser},
+    )
+
+
+def _booking_from_token(token):
+    booking = bookings.find_booking_by_token(token)
+    if booking is None:
+        raise Http404("No booking has that link.")
+    return booking
+
+
+def _private(response):
+    # The manage link is a password: keep it out of caches and other sites' Referer headers.
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def manage(request, token):
+    booking = _booking_from_token(token)
+    session = booking.session
+    context = {
+        "booking": booking,
+        "session": session,
+        "programme": session.programme,
+        "organiser": session.programme.organiser,
+        "token": token,
+        "can_cancel": bookings.can_cancel(booking),
+        "show_joining_details": booking.is_confirmed and session.is_online and not session.is_cancelled,
+    }
+    return _private(render(request, "public/manage.html", context))
+
+
+def manage_calendar(request, token):
+    booking = _booking_from_token(token)
+    cancelled = booking.is_cancelled or booking.session.is_cancelled
+    invite = build_invite(
+        booking=booking,
+        method=CANCEL if cancelled else REQUEST,
+        sequence=booking.invite_sequence,
+        manage_url=manage_url(booking),
+        include_joining_details=not cancelled and booking.session.is_online,
+    )
+    response = HttpResponse(invite, content_type=f"text/calendar; charset=utf-8; method={CANCEL if cancelled else REQUEST}")
+    response["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'
+    return _private(response)
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request, token):
+    booking = _booking_from_token(token)
+    session = booking.session
+    if request.method == "POST" and CancelBookingForm(request.POST).is_valid():
+        try:
+            bookings.cancel_booking(booking_id=booking.pk)
+        except bookings.BookingError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("Your booking has been cancelled. We have emailed you to confirm."))
+        return redirect("public:manage", token=token)
+    if not bookings.can_cancel(booking):
+        return redirect("public:manage", token=token)
+    context = {"booking": booking, "session": session, "programme": session.programme, "organiser": session.programme.organiser, "token": token}
+    return _private(render(request, "public/cancel.html", context))
+
+
+@cache_control(public=True, max_age=300)
+def brand_css(request, organiser_slug):
+    organiser = get_object_or_404(Organiser, slug=organiser_slug)
+    css = f":root{{--byp-brand-colour:{organiser.brand_colour};--govuk-brand-colour:{organiser.brand_colour}}}\n"
+    return HttpResponse(css, content_type="text/css")
+
+
+def privacy_notice(request):
+    return render(request, "public/privacy.html", {"organisers": Organiser.objects.all(), "now": timezone.now()})
+
+
+def accessibility_statement(request):
+    return render(request, "public/accessibility.html")
