@@ -20,7 +20,7 @@ cat <<MSG
 
   Public site:   ${SITE_URL}/
   Demo to book:  ${SITE_URL}/programmes/coventry-prevent-week-demo/
-  Organiser:     ${SITE_URL}/admin/   $(cat var/organiser-login.txt)
+  Back office:   ${SITE_URL}/backoffice/   sign in with $(cat var/organiser-login.txt)
   Emails:        kept as files in var/mail/ (nothing is really sent); the worker's log is var/worker.log
 
   Press Ctrl-C to stop.

@@ -2,8 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+# Django's admin is kept for superusers only; organisers use the back office.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("backoffice/", include("bookyourplace.backoffice.urls")),
     path("", include("bookyourplace.public.urls")),
 ]
 

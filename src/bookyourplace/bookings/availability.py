@@ -83,7 +83,19 @@ def availability(session: Session, now: datetime | None = None) -> Availability:
 def programme_sessions(programme: Programme) -> list[Session]:
     """The programme's sessions in time order, each with ``availability`` set."""
     now = timezone.now()
-    sessions = list(with_places_taken(programme.sessions.select_related("programme__organiser")))
+    # Explicit order: Django drops Meta.ordering from aggregate queries, so on PostgreSQL the
+    # rows would otherwise come back in any order.
+    sessions = list(
+        with_places_taken(programme.sessions.select_related("programme__organiser")).order_by("starts_at", "pk")
+    )
     for session in sessions:
         session.availability = availability(session, now)
     return sessions
+
+
+def with_booking_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """Sessions with ``confirmed`` and ``cancelled`` counts, for the organisers' tables."""
+    return sessions.annotate(
+        confirmed=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED)),
+        cancelled=Count("bookings", filter=Q(bookings__status=Booking.Status.CANCELLED)),
+    ).order_by("starts_at", "pk")

@@ -54,6 +54,7 @@ class Booking(models.Model):
     invite_sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -17,6 +17,8 @@ from bookyourplace.bookings import tokens
 from bookyourplace.bookings.availability import State, availability
 from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications import services as notifications
+from bookyourplace.privacy.models import AuditEvent
+from bookyourplace.privacy.services import Actor, record
 from bookyourplace.programmes.models import Session
 
 # Crockford's base32 without I, L, O and U: a reference read over the phone is not misheard.
@@ -105,7 +107,9 @@ def _new_reference() -> str:
     return "BYP-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
-def book_place(*, session_id: int, attendee: AttendeeDetails, now: datetime | None = None) -> Booking:
+def book_place(
+    *, session_id: int, attendee: AttendeeDetails, actor: Actor | None = None, now: datetime | None = None
+) -> Booking:
     """Give the attendee a place on the session, or raise a BookingError saying why not.
 
     Booking again with an address that already holds a place re-sends that booking's
@@ -132,6 +136,13 @@ def book_place(*, session_id: int, attendee: AttendeeDetails, now: datetime | No
                 raise SessionFull()
             booking = _create_booking(session=session, attendee=attendee, email=email, now=now)
             notifications.queue_booking_confirmation(booking=booking)
+            record(
+                actor=actor or Actor(label=booking.full_name),
+                action=AuditEvent.Action.BOOKED,
+                summary=f"Booked {booking.reference} for {booking.full_name} on '{session.title}'",
+                subject=booking,
+                programme_id=session.programme_id,
+            )
             return booking
         resend_manage_link(booking=existing, now=now)
     raise AlreadyBooked()
@@ -193,18 +204,58 @@ def can_cancel(booking: Booking, now: datetime | None = None) -> bool:
     return booking.is_confirmed and now < booking.session.starts_at
 
 
-def cancel_booking(*, booking_id: int, now: datetime | None = None) -> Booking:
-    """Cancel a booking at the attendee's request; the place is free the moment this returns."""
+def cancel_booking(
+    *,
+    booking_id: int,
+    actor: Actor | None = None,
+    by_organiser: bool = False,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Booking:
+    """Cancel a booking; the place is free the moment this returns.
+
+    Attendees may cancel until the session starts; an organiser may cancel at any time, with
+    a reason the attendee is told. Either way the attendee's calendar event is withdrawn.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         booking = Booking.objects.select_for_update().select_related("session__programme").get(pk=booking_id)
         if booking.is_cancelled:
             return booking
-        if not can_cancel(booking, now):
+        if not by_organiser and not can_cancel(booking, now):
             raise CancellationNotAllowed()
         booking.status = Booking.Status.CANCELLED
         booking.cancelled_at = now
+        booking.cancellation_reason = reason.strip()
         booking.invite_sequence += 1
-        booking.save(update_fields=["status", "cancelled_at", "invite_sequence"])
-        notifications.queue_booking_cancellation(booking=booking)
+        booking.save(update_fields=["status", "cancelled_at", "cancellation_reason", "invite_sequence"])
+        if by_organiser:
+            notifications.queue_cancelled_by_organiser(booking=booking, note=booking.cancellation_reason)
+        else:
+            notifications.queue_booking_cancellation(booking=booking)
+        record(
+            actor=actor or Actor(label=booking.full_name),
+            action=AuditEvent.Action.CANCELLED_BOOKING,
+            summary=f"Cancelled {booking.reference} ({booking.full_name})"
+            + (f". Reason: {booking.cancellation_reason}" if booking.cancellation_reason else ""),
+            subject=booking,
+            programme_id=booking.session.programme_id,
+        )
+    return booking
+
+
+def resend_confirmation(*, booking_id: int, actor: Actor) -> Booking:
+    """An organiser re-sends the confirmation (with the current invite) to the attendee."""
+    with transaction.atomic():
+        booking = Booking.objects.select_related("session__programme").get(pk=booking_id)
+        if not booking.is_confirmed:
+            raise BookingError(_("Only a confirmed booking has a confirmation to re-send."))
+        notifications.queue_booking_confirmation(booking=booking)
+        record(
+            actor=actor,
+            action=AuditEvent.Action.RESENT_CONFIRMATION,
+            summary=f"Re-sent the confirmation of {booking.reference} to {booking.email}",
+            subject=booking,
+            programme_id=booking.session.programme_id,
+        )
     return booking

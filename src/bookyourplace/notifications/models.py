@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,10 @@ class Email(models.Model):
         CONFIRMATION = "confirmation", _("Booking confirmation")
         MANAGE_LINK = "manage_link", _("Link to manage a booking")
         CANCELLATION = "cancellation", _("Booking cancelled")
+        CANCELLED_BY_ORGANISER = "cancelled_by_organiser", _("Booking cancelled by the organiser")
+        SESSION_CHANGED = "session_changed", _("Session changed")
+        SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
+        MESSAGE = "message", _("Message from the organiser")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to be sent")
@@ -31,6 +36,12 @@ class Email(models.Model):
     invite_method = models.CharField(max_length=10, blank=True)
     invite_sequence = models.PositiveIntegerField(null=True, blank=True)
     include_joining_details = models.BooleanField(default=False)
+    # Words from the organiser carried into the email, such as the reason for a cancellation.
+    note = models.TextField(blank=True)
+    # For kind MESSAGE: the organiser's message this email carries, rendered for its booking.
+    message = models.ForeignKey(
+        "notifications.Message", null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
+    )
     status = models.CharField(max_length=20, choices=Status, default=Status.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -49,3 +60,29 @@ class Email(models.Model):
     def message_id_local_part(self) -> str:
         # A stable Message-ID lets a mail server (and a test) recognise a repeat.
         return f"byp-email-{self.pk}"
+
+
+class Message(models.Model):
+    """Words an organiser wrote to the confirmed attendees of a session, or of a whole
+    programme when there is no session. Each recipient gets an Email row (kind MESSAGE)
+    that renders the placeholders for their own booking."""
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="messages")
+    session = models.ForeignKey(
+        "programmes.Session", null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Made when the preview is shown and sent back with "Send": a second submit finds it taken.
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject

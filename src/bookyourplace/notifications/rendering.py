@@ -4,11 +4,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from bookyourplace.bookings.links import calendar_url, manage_url
 from bookyourplace.core.formatting import session_date, time_range
 from bookyourplace.notifications import invites
+from bookyourplace.notifications import messaging
 from bookyourplace.notifications.models import Email
 
 
@@ -33,13 +34,18 @@ class InviteEmail(EmailMultiAlternatives):
         return msg
 
 
+_SUBJECTS = {
+    Email.Kind.CONFIRMATION: _lazy("Booking confirmed: %(title)s"),
+    Email.Kind.CANCELLATION: _lazy("Booking cancelled: %(title)s"),
+    Email.Kind.CANCELLED_BY_ORGANISER: _lazy("Your booking has been cancelled: %(title)s"),
+    Email.Kind.SESSION_CHANGED: _lazy("Session changed: %(title)s"),
+    Email.Kind.SESSION_CANCELLED: _lazy("Session cancelled: %(title)s"),
+    Email.Kind.MANAGE_LINK: _lazy("Manage your booking: %(title)s"),
+}
+
+
 def _subject(email: Email) -> str:
-    title = email.booking.session.title
-    if email.kind == Email.Kind.CONFIRMATION:
-        return _("Booking confirmed: %(title)s") % {"title": title}
-    if email.kind == Email.Kind.CANCELLATION:
-        return _("Booking cancelled: %(title)s") % {"title": title}
-    return _("Manage your booking: %(title)s") % {"title": title}
+    return str(_SUBJECTS[email.kind]) % {"title": email.booking.session.title}
 
 
 def render_email(email: Email) -> EmailMultiAlternatives:
@@ -62,7 +68,11 @@ def render_email(email: Email) -> EmailMultiAlternatives:
         "include_joining_details": email.include_joining_details and session.is_online and booking.is_confirmed,
     }
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _subject(email)
+        if email.kind == Email.Kind.MESSAGE:
+            # The organiser's own words, placeholders filled in for this booking; no invite.
+            subject, context["message_text"] = messaging.render_for(email.message, booking)
+        else:
+            subject = _subject(email)
         text = render_to_string(f"notifications/email/{email.kind}.txt", context)
         html = render_to_string(f"notifications/email/{email.kind}.html", context)
     from_email = f"{organiser.name} <{settings.DEFAULT_FROM_EMAIL.rsplit('<', 1)[-1].rstrip('>')}>"

@@ -9,6 +9,8 @@ import logging
 import smtplib
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,7 +19,7 @@ from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications import invites
 from bookyourplace.notifications.models import Email
 from bookyourplace.notifications.rendering import render_email
-from bookyourplace.notifications.tasks import send_email
+from bookyourplace.notifications.tasks import send_account_email, send_email
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +28,9 @@ FIRST_RETRY_SECONDS = 30
 LONGEST_RETRY_SECONDS = 60 * 60
 
 
-def _queue(*, booking: Booking, kind: str, invite_method: str = "", include_joining_details: bool = False) -> Email:
+def _queue(
+    *, booking: Booking, kind: str, invite_method: str = "", include_joining_details: bool = False, note: str = ""
+) -> Email:
     email = Email.objects.create(
         booking=booking,
         kind=kind,
@@ -34,6 +38,7 @@ def _queue(*, booking: Booking, kind: str, invite_method: str = "", include_join
         invite_method=invite_method,
         invite_sequence=booking.invite_sequence if invite_method else None,
         include_joining_details=include_joining_details,
+        note=note,
     )
     send_email.enqueue(email_id=email.pk)
     return email
@@ -54,6 +59,21 @@ def queue_manage_link(*, booking: Booking) -> Email:
 
 def queue_booking_cancellation(*, booking: Booking) -> Email:
     return _queue(booking=booking, kind=Email.Kind.CANCELLATION, invite_method=invites.CANCEL)
+
+
+def queue_cancelled_by_organiser(*, booking: Booking, note: str = "") -> Email:
+    return _queue(booking=booking, kind=Email.Kind.CANCELLED_BY_ORGANISER, invite_method=invites.CANCEL, note=note)
+
+
+def queue_session_changed(*, booking: Booking) -> Email:
+    """The new details with an updated invite: same UID, the booking's raised SEQUENCE."""
+    return _queue(
+        booking=booking, kind=Email.Kind.SESSION_CHANGED, invite_method=invites.REQUEST, include_joining_details=True
+    )
+
+
+def queue_session_cancelled(*, booking: Booking, note: str = "") -> Email:
+    return _queue(booking=booking, kind=Email.Kind.SESSION_CANCELLED, invite_method=invites.CANCEL, note=note)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -90,3 +110,11 @@ def deliver(*, email_id: int) -> str:
         return Email.Status.QUEUED
     Email.objects.filter(pk=email.pk).update(status=Email.Status.SENT, sent_at=timezone.now(), last_error="")
     return Email.Status.SENT
+
+
+def queue_account_email(*, to: str, subject: str, body: str) -> None:
+    send_account_email.enqueue(to=to, subject=subject, body=body)
+
+
+def deliver_account_email(*, to: str, subject: str, body: str) -> None:
+    EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]).send()

@@ -9,3 +9,11 @@ def send_email(*, email_id: int) -> str:
     from bookyourplace.notifications.services import deliver
 
     return deliver(email_id=email_id)
+
+
+@task(queue_name="email")
+def send_account_email(*, to: str, subject: str, body: str) -> None:
+    """Mail for back-office accounts (password reset), sent by the worker like every email."""
+    from bookyourplace.notifications.services import deliver_account_email
+
+    deliver_account_email(to=to, subject=subject, body=body)

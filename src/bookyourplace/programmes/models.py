@@ -53,6 +53,7 @@ class Programme(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
 
     organiser = models.ForeignKey(Organiser, on_delete=models.PROTECT, related_name="programmes")
     title = models.CharField(_("title"), max_length=200)

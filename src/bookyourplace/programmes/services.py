@@ -1,4 +1,5 @@
-"""Programme rules: import a programme from a flyer, copy one to new dates.
+"""Programme rules: create, publish and copy programmes; add, change and cancel sessions;
+import a programme from a flyer.
 
 Commands and the back office call these functions so the rules live once. Errors are
 raised as ProgrammeError (or the parser's SeedFormatError) with a message fit to show.
@@ -6,10 +7,19 @@ raised as ProgrammeError (or the parser's SeedFormatError) with a message fit to
 
 import datetime as dt
 import zoneinfo
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from bookyourplace.bookings.models import Booking
+from bookyourplace.notifications import services as notifications
+from bookyourplace.privacy.models import AuditEvent
+from bookyourplace.privacy.services import Actor, record
 from bookyourplace.programmes.models import Organiser, Programme, Session
 from bookyourplace.programmes.seed import ParsedSession, parse_flyer
 
@@ -185,3 +195,195 @@ def _copy_session(session: Session, programme: Programme, days: int, tz: zoneinf
         booking_closes_at=_shift(session.booking_closes_at, days, tz),
         status=Session.Status.SCHEDULED,
     )
+
+
+# --- Programmes in the back office ------------------------------------------------------------
+
+
+def create_programme(*, organiser: Organiser, title: str, summary: str = "", slug: str = "", actor: Actor) -> Programme:
+    programme = Programme.objects.create(
+        organiser=organiser,
+        title=title,
+        summary=summary,
+        slug=_available_slug(slug or None, title, dt.date.today().year),
+        status=Programme.Status.DRAFT,
+    )
+    record(actor=actor, action=AuditEvent.Action.CREATED_PROGRAMME, summary=f"Created programme '{title}'",
+           subject=programme, programme_id=programme.pk)
+    return programme
+
+
+def change_programme(*, programme: Programme, title: str, summary: str, actor: Actor) -> Programme:
+    programme.title, programme.summary = title, summary
+    programme.save(update_fields=["title", "summary"])
+    record(actor=actor, action=AuditEvent.Action.CHANGED_PROGRAMME, summary=f"Changed programme '{title}'",
+           subject=programme, programme_id=programme.pk)
+    return programme
+
+
+def sessions_missing_joining_links(programme: Programme) -> list[Session]:
+    return list(
+        programme.sessions.filter(
+            delivery=Session.Delivery.ONLINE, status=Session.Status.SCHEDULED, joining_url=""
+        ).order_by("starts_at")
+    )
+
+
+def set_programme_status(*, programme: Programme, status: str, actor: Actor) -> Programme:
+    """Publish, unpublish (back to draft) or archive a programme.
+
+    Publishing is refused while an online session has no joining link: attendees would be
+    confirmed with no way to join.
+    """
+    if status == Programme.Status.PUBLISHED:
+        missing = sessions_missing_joining_links(programme)
+        if missing:
+            titles = ", ".join(f"'{s.title}'" for s in missing)
+            raise ProgrammeError(
+                ngettext(
+                    "Add a joining link to the online session %(titles)s before publishing.",
+                    "Add joining links to the online sessions %(titles)s before publishing.",
+                    len(missing),
+                )
+                % {"titles": titles}
+            )
+        if not programme.sessions.exists():
+            raise ProgrammeError(_("Add at least one session before publishing."))
+    programme.status = status
+    programme.save(update_fields=["status"])
+    record(
+        actor=actor,
+        action=AuditEvent.Action.CHANGED_PROGRAMME,
+        summary=f"Set programme '{programme.title}' to {programme.get_status_display().lower()}",
+        subject=programme,
+        programme_id=programme.pk,
+    )
+    return programme
+
+
+def copy_programme_for(*, programme: Programme, first_day: dt.date, title: str, actor: Actor) -> Programme:
+    copy = copy_programme(programme=programme, first_day=first_day, title=title)
+    record(
+        actor=actor,
+        action=AuditEvent.Action.COPIED_PROGRAMME,
+        summary=f"Copied '{programme.title}' to '{copy.title}' starting {first_day:%d %B %Y}",
+        subject=copy,
+        programme_id=copy.pk,
+    )
+    return copy
+
+
+# --- Sessions in the back office --------------------------------------------------------------
+
+# A change to any of these must reach attendees' inboxes and calendars.
+SIGNIFICANT_FIELDS = ("starts_at", "ends_at", "delivery", "platform", "joining_url", "venue", "room", "address")
+SESSION_FIELDS = (
+    "title", "subtitle", "description", "starts_at", "ends_at", "delivery", "platform", "joining_url",
+    "joining_instructions", "venue", "room", "address", "capacity", "booking_opens_at", "booking_closes_at",
+)
+
+
+@dataclass(frozen=True)
+class SessionChange:
+    session: Session
+    changed: tuple[str, ...]
+    attendees_told: int
+
+
+def check_session(session: Session) -> None:
+    """Raise ValidationError, field by field, in words an organiser understands."""
+    errors = {}
+    if session.starts_at and session.ends_at and session.ends_at <= session.starts_at:
+        errors["ends_at"] = _("The end time must be after the start time")
+    if session.capacity is None or session.capacity < 1:
+        errors["capacity"] = _("Enter a number of places of 1 or more")
+    if session.delivery == Session.Delivery.IN_PERSON and not (session.room.strip() or session.venue.strip()):
+        errors["venue"] = _("Enter the venue or room for an in-person session")
+    if (
+        session.delivery == Session.Delivery.ONLINE
+        and not session.joining_url
+        and session.programme.is_published
+        and not session.is_cancelled
+    ):
+        errors["joining_url"] = _("Enter the joining link: the programme is published, so attendees need it")
+    if session.booking_closes_at and session.starts_at and session.booking_closes_at > session.starts_at:
+        errors["booking_closes_at"] = _("Booking must close before the session starts")
+    if session.booking_opens_at and session.booking_closes_at and session.booking_opens_at >= session.booking_closes_at:
+        errors["booking_opens_at"] = _("Booking must open before it closes")
+    if session.pk and session.capacity:
+        taken = Booking.objects.filter(session_id=session.pk, status__in=Booking.ACTIVE_STATUSES).count()
+        if session.capacity < taken:
+            errors["capacity"] = ngettext(
+                "%(taken)d person already has a place, so there must be at least %(taken)d place. "
+                "Cancel a booking first if you need fewer.",
+                "%(taken)d people already have a place, so there must be at least %(taken)d places. "
+                "Cancel bookings first if you need fewer.",
+                taken,
+            ) % {"taken": taken}
+    if errors:
+        raise ValidationError(errors)
+
+
+def create_session(*, programme: Programme, fields: dict, actor: Actor) -> Session:
+    session = Session(programme=programme, **{k: v for k, v in fields.items() if k in SESSION_FIELDS})
+    check_session(session)
+    session.save()
+    record(actor=actor, action=AuditEvent.Action.CREATED_SESSION, summary=f"Added session '{session.title}'",
+           subject=session, programme_id=programme.pk)
+    return session
+
+
+def change_session(*, session_id: int, fields: dict, actor: Actor) -> SessionChange:
+    """Save an organiser's changes; a change of time, place or link is sent to every attendee
+    with an updated calendar invite (same UID, SEQUENCE one higher)."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().select_related("programme").get(pk=session_id)
+        before = {name: getattr(session, name) for name in SESSION_FIELDS}
+        for name, value in fields.items():
+            if name in SESSION_FIELDS:
+                setattr(session, name, value)
+        check_session(session)
+        session.save()
+        changed = tuple(name for name in SESSION_FIELDS if before[name] != getattr(session, name))
+        told = 0
+        if set(changed) & set(SIGNIFICANT_FIELDS) and not session.is_cancelled:
+            told = _tell_attendees(session, notifications.queue_session_changed)
+        if changed:
+            record(
+                actor=actor,
+                action=AuditEvent.Action.CHANGED_SESSION,
+                summary=f"Changed {', '.join(changed)} of session '{session.title}'"
+                + (f"; {told} attendees told" if told else ""),
+                subject=session,
+                programme_id=session.programme_id,
+            )
+    return SessionChange(session=session, changed=changed, attendees_told=told)
+
+
+def cancel_session(*, session_id: int, actor: Actor, reason: str = "") -> SessionChange:
+    """Cancel a session: every confirmed attendee gets a cancellation and a calendar
+    cancellation (METHOD:CANCEL); their manage pages and the programme say it is cancelled."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().select_related("programme").get(pk=session_id)
+        if session.is_cancelled:
+            return SessionChange(session=session, changed=(), attendees_told=0)
+        session.status = Session.Status.CANCELLED
+        session.save(update_fields=["status"])
+        told = _tell_attendees(session, notifications.queue_session_cancelled, note=reason)
+        record(
+            actor=actor,
+            action=AuditEvent.Action.CANCELLED_SESSION,
+            summary=f"Cancelled session '{session.title}'; {told} attendees told" + (f". Reason: {reason}" if reason else ""),
+            subject=session,
+            programme_id=session.programme_id,
+        )
+    return SessionChange(session=session, changed=("status",), attendees_told=told)
+
+
+def _tell_attendees(session: Session, queue, **kwargs) -> int:
+    confirmed = Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED)
+    confirmed.update(invite_sequence=F("invite_sequence") + 1)
+    attendees = list(confirmed.select_related("session__programme"))
+    for booking in attendees:
+        queue(booking=booking, **kwargs)
+    return len(attendees)

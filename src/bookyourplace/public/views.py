@@ -17,6 +17,7 @@ from bookyourplace.bookings import availability as places
 from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings.links import manage_url
 from bookyourplace.core.formatting import session_date
+from bookyourplace.core.requests import actor_for
 from bookyourplace.notifications.invites import CANCEL, REQUEST, build_invite
 from bookyourplace.programmes.models import Organiser, Programme, Session
 from bookyourplace.public.forms import BookingForm, CancelBookingForm
@@ -84,7 +85,12 @@ def book(request, programme_slug, session_id):
     form = BookingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            booking = bookings.book_place(session_id=session.pk, attendee=form.attendee())
+            attendee = form.attendee()
+            booking = bookings.book_place(
+                session_id=session.pk,
+                attendee=attendee,
+                actor=actor_for(request, label=f"{attendee.first_name} {attendee.last_name}"),
+            )
         except bookings.AlreadyBooked:
             return render(request, "public/already_booked.html", context)
         except bookings.BookingError as refusal:
@@ -119,10 +125,10 @@ def _booking_from_token(token):
     return booking
 
 
-def _private(response):
+def _private(response, referrer_policy="no-referrer"):
     # The manage link is a password: keep it out of caches and other sites' Referer headers.
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = referrer_policy
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -163,7 +169,7 @@ def cancel(request, token):
     session = booking.session
     if request.method == "POST" and CancelBookingForm(request.POST).is_valid():
         try:
-            bookings.cancel_booking(booking_id=booking.pk)
+            bookings.cancel_booking(booking_id=booking.pk, actor=actor_for(request, label=booking.full_name))
         except bookings.BookingError as refusal:
             messages.error(request, refusal.message)
         else:
@@ -172,7 +178,9 @@ def cancel(request, token):
     if not bookings.can_cancel(booking):
         return redirect("public:manage", token=token)
     context = {"booking": booking, "session": session, "programme": session.programme, "organiser": session.programme.organiser, "token": token}
-    return _private(render(request, "public/cancel.html", context))
+    # This page posts a form: under "no-referrer" browsers send "Origin: null", which the CSRF
+    # check refuses. "same-origin" still keeps the link out of other sites' Referer headers.
+    return _private(render(request, "public/cancel.html", context), referrer_policy="same-origin")
 
 
 @cache_control(public=True, max_age=300)

@@ -18,3 +18,9 @@ def time_range(session):
 @register.simple_tag
 def local_date_and_time(moment, session):
     return formatting.date_and_time(moment, session.programme.tz)
+
+
+@register.simple_tag
+def places_left(session):
+    """Capacity less confirmed places, for a session annotated with ``confirmed``."""
+    return max(session.capacity - session.confirmed, 0)

@@ -1,4 +1,5 @@
 import re
+from html import unescape
 from datetime import timedelta
 
 import pytest
@@ -43,7 +44,7 @@ def text_of(response) -> str:
     """The page as a person reads it: tags removed, white space folded."""
     html = response.content.decode()
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 # --- Programme and session pages ------------------------------------------------------------

@@ -1,0 +1,75 @@
+"""Who may do what in the back office. Views ask these; the rules live only here.
+
+Administrator: everything for their organiser, including people and the audit log.
+Organiser: the programmes they are assigned to, and creating new ones.
+Viewer: read-only lists and reports; no changes and no exports of personal data.
+A Django superuser is an administrator of every organiser.
+"""
+
+from django.db.models import QuerySet
+
+from bookyourplace.accounts.models import Role, StaffMember
+from bookyourplace.programmes.models import Organiser, Programme
+
+
+def staff_member(user) -> StaffMember | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.staff
+    except StaffMember.DoesNotExist:
+        return None
+
+
+def role_of(user) -> str | None:
+    if user.is_authenticated and user.is_superuser:
+        return Role.ADMINISTRATOR
+    member = staff_member(user)
+    return member.role if member else None
+
+
+def is_staff(user) -> bool:
+    return role_of(user) is not None
+
+
+def organisers_for(user) -> QuerySet[Organiser]:
+    if user.is_superuser:
+        return Organiser.objects.all()
+    member = staff_member(user)
+    return Organiser.objects.filter(pk=member.organiser_id) if member else Organiser.objects.none()
+
+
+def programmes_for(user) -> QuerySet[Programme]:
+    """The programmes this person can see."""
+    if user.is_superuser:
+        return Programme.objects.all()
+    member = staff_member(user)
+    if member is None:
+        return Programme.objects.none()
+    if member.role == Role.ORGANISER:
+        return Programme.objects.filter(team=member)
+    return Programme.objects.filter(organiser_id=member.organiser_id)
+
+
+def can_view(user, programme: Programme) -> bool:
+    return programmes_for(user).filter(pk=programme.pk).exists()
+
+
+def can_edit(user, programme: Programme) -> bool:
+    return role_of(user) in (Role.ADMINISTRATOR, Role.ORGANISER) and can_view(user, programme)
+
+
+def can_create_programmes(user) -> bool:
+    return role_of(user) in (Role.ADMINISTRATOR, Role.ORGANISER)
+
+
+def can_export_personal_data(user, programme: Programme) -> bool:
+    return can_edit(user, programme)
+
+
+def can_manage_people(user) -> bool:
+    return role_of(user) == Role.ADMINISTRATOR
+
+
+def can_read_audit_log(user) -> bool:
+    return role_of(user) == Role.ADMINISTRATOR

@@ -1,0 +1,57 @@
+"""Every back-office view passes through here: signed in, on the staff, second factor done,
+and allowed to see or change the programme in question. Refusals are 403 or 404, decided
+on the server whatever the page showed."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django_otp import user_has_device
+
+from bookyourplace.accounts import permissions
+from bookyourplace.programmes.models import Programme, Session
+
+
+def staff_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not permissions.is_staff(user):
+            raise PermissionDenied
+        if user_has_device(user):
+            if not user.is_verified():
+                return redirect_to_login(request.get_full_path(), login_url="backoffice:verify")
+        elif settings.BYP_REQUIRE_TWO_FACTOR and request.resolver_match.url_name != "two_factor_setup":
+            return redirect("backoffice:two_factor_setup")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def programme_for(request, programme_id: int, *, edit: bool = False) -> Programme:
+    """The programme if this person can see it (404 otherwise); 403 if they may not change it."""
+    programme = get_object_or_404(permissions.programmes_for(request.user).select_related("organiser"), pk=programme_id)
+    if edit:
+        require(permissions.can_edit(request.user, programme))
+    return programme
+
+
+def session_for(request, session_id: int, *, edit: bool = False) -> Session:
+    session = get_object_or_404(
+        Session.objects.select_related("programme__organiser").filter(
+            programme__in=permissions.programmes_for(request.user)
+        ),
+        pk=session_id,
+    )
+    if edit:
+        require(permissions.can_edit(request.user, session.programme))
+    return session

@@ -1,0 +1,186 @@
+"""Signing in and out, the second factor, and resetting a forgotten password."""
+
+from base64 import b32encode
+from io import BytesIO
+
+import segno
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse, reverse_lazy
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from bookyourplace.backoffice.access import staff_required
+from bookyourplace.core.forms import GovukForm
+from bookyourplace.core.requests import actor_for
+from bookyourplace.notifications.services import queue_account_email
+from bookyourplace.privacy.models import AuditEvent
+from bookyourplace.privacy.services import record
+
+
+class SignInForm(GovukForm, AuthenticationForm):
+    username = forms.CharField(
+        label=gettext_lazy("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
+        error_messages={"required": gettext_lazy("Enter your email address")},
+    )
+    password = forms.CharField(
+        label=gettext_lazy("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": gettext_lazy("Enter your password")},
+    )
+    error_messages = {
+        "invalid_login": gettext_lazy("Enter a correct email address and password. Both are case-sensitive."),
+        "inactive": gettext_lazy("This account has been switched off. Ask an administrator."),
+    }
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "backoffice/sign_in.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record(actor=actor_for(self.request), action=AuditEvent.Action.SIGNED_IN, summary="Signed in to the back office")
+        return response
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    messages.success(request, _("You have signed out."))
+    return redirect("backoffice:sign_in")
+
+
+class CodeForm(GovukForm):
+    code = forms.CharField(
+        label=gettext_lazy("Code from your authenticator app"),
+        help_text=gettext_lazy("The 6-digit code shown in the app, for example 123456."),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}),
+        error_messages={"required": gettext_lazy("Enter the 6-digit code from your authenticator app")},
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].replace(" ", "")
+
+
+@login_required
+def verify(request):
+    """The second step of signing in: a code from the authenticator app."""
+    if not user_has_device(request.user):
+        return redirect("backoffice:dashboard")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).first()
+        if device is not None and device.verify_token(form.cleaned_data["code"]):
+            otp_login(request, device)
+            return redirect(request.GET.get("next") or "backoffice:dashboard")
+        form.add_error("code", _("That code is wrong or has expired. Enter the code the app shows now"))
+    return render(request, "backoffice/verify.html", {"form": form})
+
+
+@login_required
+def two_factor_setup(request):
+    """Add an authenticator app: scan the QR code (or type the key), then confirm a code."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
+            device.confirmed = True
+            device.save()
+            otp_login(request, device)
+            messages.success(request, _("Two-factor sign-in is on. You will need a code each time you sign in."))
+            return redirect("backoffice:account")
+        form.add_error("code", _("That code is wrong or has expired. Enter the code the app shows now"))
+    svg = BytesIO()
+    segno.make(device.config_url, micro=False).save(svg, kind="svg", scale=4, xmldecl=False, svgns=True, title=_("QR code for your authenticator app"))
+    key = b32encode(device.bin_key).decode()
+    context = {"form": form, "qr_svg": mark_safe(svg.getvalue().decode()), "key": key}
+    return render(request, "backoffice/two_factor_setup.html", context)
+
+
+@staff_required
+def account(request):
+    return render(
+        request,
+        "backoffice/account.html",
+        {"has_two_factor": user_has_device(request.user), "two_factor_required": settings.BYP_REQUIRE_TWO_FACTOR},
+    )
+
+
+class ResetRequestForm(GovukForm, PasswordResetForm):
+    email = forms.EmailField(
+        label=gettext_lazy("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": gettext_lazy("Enter your email address"),
+            "invalid": gettext_lazy("Enter an email address in the correct format, like name@example.com"),
+        },
+    )
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
+        # Sent by the worker, never inside the request.
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        queue_account_email(to=to_email, subject=subject, body=body)
+
+
+class NewPasswordForm(GovukForm, SetPasswordForm):
+    pass
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "backoffice/password_reset.html"
+    form_class = ResetRequestForm
+    email_template_name = "backoffice/email/password_reset.txt"
+    subject_template_name = "backoffice/email/password_reset_subject.txt"
+    success_url = reverse_lazy("backoffice:password_reset_sent")
+
+    def get_extra_email_context(self):
+        return {"site_url": settings.SITE_URL}
+
+    def form_valid(self, form):
+        form.save(
+            domain_override=settings.SITE_URL.split("://", 1)[-1],
+            use_https=settings.SITE_URL.startswith("https"),
+            subject_template_name=self.subject_template_name,
+            email_template_name=self.email_template_name,
+            extra_email_context=self.get_extra_email_context(),
+            request=self.request,
+        )
+        return redirect(self.success_url)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "backoffice/password_reset_confirm.html"
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("backoffice:sign_in")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password has been changed. Sign in with your new password."))
+        return response
+
+
+def password_reset_sent(request):
+    return render(request, "backoffice/password_reset_sent.html", {"sign_in_url": reverse("backoffice:sign_in")})

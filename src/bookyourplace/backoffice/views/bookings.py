@@ -1,0 +1,207 @@
+"""The bookings of a session: find one, read it, cancel it for someone, book someone who phoned,
+re-send a confirmation."""
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from bookyourplace.accounts import permissions
+from bookyourplace.backoffice.access import session_for, staff_required
+from bookyourplace.bookings import queries
+from bookyourplace.bookings import services as bookings
+from bookyourplace.bookings.models import Booking, Sector
+from bookyourplace.core.forms import GovukForm
+from bookyourplace.core.requests import actor_for
+from bookyourplace.privacy.models import AuditEvent
+from bookyourplace.privacy.services import record
+from bookyourplace.public.forms import BookingForm
+
+BOOKINGS_PER_PAGE = 50
+
+# The columns a person can sort the list by.
+SORTABLE_COLUMNS = {
+    "name": gettext_lazy("Name"),
+    "organisation": gettext_lazy("Organisation"),
+    "status": gettext_lazy("Status"),
+    "booked_at": gettext_lazy("Booked at"),
+}
+
+
+def booking_for(request, booking_id: int, *, edit: bool = False) -> Booking:
+    """The booking if this person can see its session (404 otherwise); 403 if they may not change it."""
+    booking = get_object_or_404(Booking, pk=booking_id)
+    booking.session = session_for(request, booking.session_id, edit=edit)
+    return booking
+
+
+class FindBookingsForm(GovukForm):
+    q = forms.CharField(
+        label=gettext_lazy("Search"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Name, email address, organisation or booking reference."),
+        widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}),
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), required=False, choices=[("", gettext_lazy("Any status")), *Booking.Status.choices]
+    )
+    sector = forms.ChoiceField(
+        label=gettext_lazy("Sector"), required=False, choices=[("", gettext_lazy("Any sector")), *Sector.choices]
+    )
+
+    def filters(self) -> dict:
+        # A hand-edited address with an unknown status or sector filters by what is left.
+        self.is_valid()
+        return {name: self.cleaned_data.get(name, "") for name in ("q", "status", "sector")}
+
+
+def _columns(sort: str) -> dict[str, dict]:
+    """Each sortable column's heading, its aria-sort, and the sort its link asks for next."""
+    columns = {}
+    for key, label in SORTABLE_COLUMNS.items():
+        direction = "ascending" if sort == key else "descending" if sort == f"-{key}" else ""
+        columns[key] = {"label": label, "aria_sort": direction, "next": f"-{key}" if direction == "ascending" else key}
+    return columns
+
+
+@staff_required
+@never_cache
+def session_bookings(request, session_id):
+    session = session_for(request, session_id)
+    form = FindBookingsForm(request.GET)
+    filters = form.filters()
+    sort = queries.sort_key(request.GET.get("sort"))
+    found = queries.search_bookings(session=session, sort=sort, **filters)
+    page = Paginator(found, BOOKINGS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "backoffice/bookings/list.html",
+        {
+            "session": session,
+            "programme": session.programme,
+            "form": form,
+            "sort": sort,
+            "columns": _columns(sort),
+            "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "searching": any(filters.values()),
+            "can_edit": permissions.can_edit(request.user, session.programme),
+        },
+    )
+
+
+@staff_required
+@never_cache
+def booking_detail(request, booking_id):
+    booking = booking_for(request, booking_id)
+    programme = booking.session.programme
+    record(
+        actor=actor_for(request),
+        action=AuditEvent.Action.VIEWED_BOOKING,
+        summary=f"Viewed {booking.reference} ({booking.full_name})",
+        subject=booking,
+        programme_id=programme.pk,
+    )
+    return render(
+        request,
+        "backoffice/bookings/detail.html",
+        {
+            "booking": booking,
+            "session": booking.session,
+            "programme": programme,
+            "can_edit": permissions.can_edit(request.user, programme),
+        },
+    )
+
+
+class CancelBookingForm(GovukForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=1000,
+        help_text=gettext_lazy("Included in the email to the attendee."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": gettext_lazy("Enter the reason for cancelling"),
+            "max_length": gettext_lazy("Reason must be 1000 characters or fewer"),
+        },
+    )
+
+
+@staff_required
+def booking_cancel(request, booking_id):
+    booking = booking_for(request, booking_id, edit=True)
+    if booking.is_cancelled:
+        messages.info(request, _("This booking is already cancelled."))
+        return redirect("backoffice:booking", booking_id=booking.pk)
+    form = CancelBookingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        bookings.cancel_booking(
+            booking_id=booking.pk, actor=actor_for(request), by_organiser=True, reason=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request,
+            _("Booking %(reference)s cancelled. %(name)s is being emailed your reason, and the place is free again.")
+            % {"reference": booking.reference, "name": booking.full_name},
+        )
+        return redirect("backoffice:session_bookings", session_id=booking.session_id)
+    return render(
+        request,
+        "backoffice/bookings/cancel.html",
+        {"form": form, "booking": booking, "session": booking.session, "programme": booking.session.programme},
+    )
+
+
+class PhonedBookingForm(BookingForm):
+    """The public booking form, filled in by an organiser for someone who phoned or emailed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = _("Their own work email, not a shared inbox. The confirmation and joining details go here.")
+        self.fields["consent"].label = _(
+            "I have told them about the privacy notice, and they agree to their details being used to manage "
+            "their booking and to report on attendance"
+        )
+        self.fields["consent"].error_messages["required"] = _(
+            "Confirm that you have told them about the privacy notice and they agree"
+        )
+
+
+@staff_required
+def booking_new(request, session_id):
+    session = session_for(request, session_id, edit=True)
+    form = PhonedBookingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = bookings.book_place(session_id=session.pk, attendee=form.attendee(), actor=actor_for(request))
+        except bookings.BookingError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("Booked %(reference)s for %(name)s. They are being emailed their confirmation.")
+                % {"reference": booking.reference, "name": booking.full_name},
+            )
+            return redirect("backoffice:session_bookings", session_id=session.pk)
+    return render(
+        request, "backoffice/bookings/new.html", {"form": form, "session": session, "programme": session.programme}
+    )
+
+
+@staff_required
+@require_POST
+def booking_resend(request, booking_id):
+    booking = booking_for(request, booking_id, edit=True)
+    try:
+        bookings.resend_confirmation(booking_id=booking.pk, actor=actor_for(request))
+    except bookings.BookingError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request, _("Confirmation re-sent to %(email)s, with the calendar invite.") % {"email": booking.email}
+        )
+    return redirect("backoffice:booking", booking_id=booking.pk)
