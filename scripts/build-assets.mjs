@@ -20,6 +20,7 @@ writeFileSync(join(out, "css", "main.css"), css.css);
 
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk", "govuk-frontend.min.js"));
 cpSync(join(root, "assets", "js", "app.mjs"), join(out, "js", "app.mjs"));
+cpSync(join(root, "assets", "js", "message-progress.mjs"), join(out, "js", "message-progress.mjs"));
 cpSync(join(root, "assets", "favicon.svg"), join(out, "images", "favicon.svg"));
 cpSync(join(root, "assets", "favicon.ico"), join(out, "images", "favicon.ico"));
 console.log(`Built ${out}`);

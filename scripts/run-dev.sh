@@ -6,6 +6,7 @@ export DEBUG=1 PYTHONPATH="$PWD/src" SITE_URL="http://127.0.0.1:${PORT:-8000}"
 PY=.venv/bin/python
 mkdir -p var/mail
 
+$PY manage.py start_periodic_work >/dev/null
 $PY manage.py db_worker --queue-name '*' --interval 0.5 >var/worker.log 2>&1 &
 worker=$!
 $PY manage.py runserver "127.0.0.1:${PORT:-8000}" --noreload &

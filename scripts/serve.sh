@@ -9,6 +9,7 @@ PY=.venv/bin/python
 : "${ALLOWED_HOSTS:?Set ALLOWED_HOSTS to the site's host name}"
 $PY manage.py migrate --no-input
 $PY manage.py collectstatic --no-input -v 0
+$PY manage.py start_periodic_work
 $PY manage.py db_worker --queue-name '*' &
 worker=$!
 .venv/bin/gunicorn bookyourplace.wsgi:application \

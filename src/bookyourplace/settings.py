@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "bookyourplace.bookings",
     "bookyourplace.notifications",
     "bookyourplace.privacy",
+    "bookyourplace.reports",
     "bookyourplace.accounts",
     "bookyourplace.public",
     "bookyourplace.backoffice",
@@ -129,6 +130,8 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     }
     _db["CONN_MAX_AGE"] = 0
     _db["CONN_HEALTH_CHECKS"] = False
+    # One test database per test process, so two test runs on one server never collide.
+    _db["TEST"] = {"NAME": f"test_{_db['NAME']}_{os.getpid()}"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from bookyourplace.backoffice.views import audit, auth, people, programmes, sessions
+from bookyourplace.backoffice.views import bookings, exports, lifecycle
+from bookyourplace.backoffice.views import messages as attendee_messages
 from bookyourplace.programmes.models import Programme
 
 app_name = "backoffice"
@@ -44,7 +46,51 @@ urlpatterns = [
     path("sessions/<int:session_id>/", sessions.session_detail, name="session"),
     path("sessions/<int:session_id>/edit/", sessions.session_edit, name="session_edit"),
     path("sessions/<int:session_id>/cancel/", sessions.session_cancel, name="session_cancel"),
+    # Bookings
+    path("sessions/<int:session_id>/bookings/", bookings.session_bookings, name="session_bookings"),
+    path("sessions/<int:session_id>/bookings/new/", bookings.booking_new, name="session_booking_new"),
+    path("bookings/<int:booking_id>/", bookings.booking_detail, name="booking"),
+    path("bookings/<int:booking_id>/cancel/", bookings.booking_cancel, name="booking_cancel"),
+    path("bookings/<int:booking_id>/resend/", bookings.booking_resend, name="booking_resend"),
+    # Exports
+    path(
+        "sessions/<int:session_id>/export.csv",
+        exports.export_session,
+        {"file_format": "csv"},
+        name="session_export_csv",
+    ),
+    path(
+        "sessions/<int:session_id>/export.xlsx",
+        exports.export_session,
+        {"file_format": "xlsx"},
+        name="session_export_xlsx",
+    ),
+    path(
+        "programmes/<int:programme_id>/export.csv",
+        exports.export_programme,
+        {"file_format": "csv"},
+        name="programme_export_csv",
+    ),
+    path(
+        "programmes/<int:programme_id>/export.xlsx",
+        exports.export_programme,
+        {"file_format": "xlsx"},
+        name="programme_export_xlsx",
+    ),
+    # Messages to attendees
+    path("sessions/<int:session_id>/message/", attendee_messages.session_message, name="session_message"),
+    path("programmes/<int:programme_id>/message/", attendee_messages.programme_message, name="programme_message"),
+    path("messages/<int:message_id>/", attendee_messages.message_detail, name="message"),
+    path("messages/<int:message_id>/progress.json", attendee_messages.message_progress, name="message_progress"),
     # Administration
     path("people/", people.people, name="people"),
+    path("people/new/", people.person_new, name="person_new"),
+    path("people/<int:member_id>/", people.person_edit, name="person_edit"),
+    path("people/<int:member_id>/switch-off/", people.person_switch_off, name="person_switch_off"),
     path("audit-log/", audit.audit_log, name="audit_log"),
+    # Booking life cycle: approvals, waiting list, a programme's booking rules
+    path("sessions/<int:session_id>/approvals/", lifecycle.approvals_list, name="approvals"),
+    path("sessions/<int:session_id>/approvals/decide/", lifecycle.decide, name="approvals_decide"),
+    path("sessions/<int:session_id>/waiting-list/", lifecycle.waiting_list, name="waiting_list"),
+    path("programmes/<int:programme_id>/rules/", lifecycle.programme_rules, name="programme_rules"),
 ]

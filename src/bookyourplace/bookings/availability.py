@@ -31,10 +31,15 @@ class State(StrEnum):
 class Availability:
     state: State
     places_left: int
+    waiting: int = 0
 
     @property
     def can_book(self) -> bool:
         return self.state in (State.OPEN, State.FEW_LEFT)
+
+    @property
+    def can_join_waiting_list(self) -> bool:
+        return self.state == State.FULL
 
     @property
     def label(self) -> str:
@@ -55,29 +60,44 @@ _LABELS = {
 
 
 def with_places_taken(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """Annotate ``places_taken`` (confirmed, pending and offered) and ``waiting``."""
     return sessions.annotate(
-        places_taken=Count("bookings", filter=Q(bookings__status__in=Booking.ACTIVE_STATUSES))
+        places_taken=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDING_STATUSES)),
+        waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITING)),
     )
 
 
+def count_places(session: Session) -> tuple[int, int]:
+    """(places taken, people waiting) for one session, in one query."""
+    counts = Booking.objects.filter(session=session).aggregate(
+        taken=Count("pk", filter=Q(status__in=Booking.HOLDING_STATUSES)),
+        waiting=Count("pk", filter=Q(status=Booking.Status.WAITING)),
+    )
+    return counts["taken"], counts["waiting"]
+
+
 def availability(session: Session, now: datetime | None = None) -> Availability:
-    """The session's state; uses ``places_taken`` when the query annotated it."""
+    """The session's state; uses ``places_taken`` and ``waiting`` when the query annotated them.
+
+    A free place with people still waiting is not open to newcomers: it belongs to the
+    queue (it is being offered), so nobody jumps ahead of the waiting list.
+    """
     now = now or timezone.now()
-    taken = getattr(session, "places_taken", None)
-    if taken is None:
-        taken = Booking.objects.filter(session=session, status__in=Booking.ACTIVE_STATUSES).count()
+    taken, waiting = getattr(session, "places_taken", None), getattr(session, "waiting", None)
+    if taken is None or waiting is None:
+        taken, waiting = count_places(session)
     left = max(session.capacity - taken, 0)
     if session.is_cancelled:
-        return Availability(State.CANCELLED, left)
+        return Availability(State.CANCELLED, left, waiting)
     if now >= session.closes_at:
-        return Availability(State.CLOSED, left)
+        return Availability(State.CLOSED, left, waiting)
     if session.booking_opens_at and now < session.booking_opens_at:
-        return Availability(State.NOT_OPEN_YET, left)
-    if left == 0:
-        return Availability(State.FULL, 0)
+        return Availability(State.NOT_OPEN_YET, left, waiting)
+    if left == 0 or waiting:
+        return Availability(State.FULL, 0, waiting)
     if left <= settings.BYP_FEW_PLACES_LEFT:
-        return Availability(State.FEW_LEFT, left)
-    return Availability(State.OPEN, left)
+        return Availability(State.FEW_LEFT, left, waiting)
+    return Availability(State.OPEN, left, waiting)
 
 
 def programme_sessions(programme: Programme) -> list[Session]:
@@ -94,8 +114,17 @@ def programme_sessions(programme: Programme) -> list[Session]:
 
 
 def with_booking_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    """Sessions with ``confirmed`` and ``cancelled`` counts, for the organisers' tables."""
-    return sessions.annotate(
+    """Sessions with ``confirmed``, ``cancelled``, ``pending``, ``offered`` and ``waiting``
+    counts and ``places_taken``, for the organisers' tables."""
+    return with_places_taken(sessions).annotate(
         confirmed=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED)),
         cancelled=Count("bookings", filter=Q(bookings__status=Booking.Status.CANCELLED)),
+        pending=Count("bookings", filter=Q(bookings__status=Booking.Status.PENDING)),
+        offered=Count("bookings", filter=Q(bookings__status=Booking.Status.OFFERED)),
     ).order_by("starts_at", "pk")
+
+
+def waiting_position(booking: Booking) -> int:
+    """1 for the first person waiting; positions close up when someone leaves or is offered."""
+    earlier = Q(created_at__lt=booking.created_at) | Q(created_at=booking.created_at, pk__lt=booking.pk)
+    return Booking.objects.filter(earlier, session_id=booking.session_id, status=Booking.Status.WAITING).count() + 1

@@ -26,10 +26,18 @@ class Sector(models.TextChoices):
 class Booking(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
+        PENDING = "pending", _("Waiting for approval")
+        WAITING = "waiting", _("On the waiting list")
+        OFFERED = "offered", _("Offered a place")
         CANCELLED = "cancelled", _("Cancelled")
+        REJECTED = "rejected", _("Not approved")
+        OFFER_EXPIRED = "offer_expired", _("Offer ran out")
 
-    # Statuses that hold a place; the waiting list and approvals will add theirs here.
-    ACTIVE_STATUSES = (Status.CONFIRMED,)
+    # Statuses that hold one of the session's places: what availability is counted from.
+    HOLDING_STATUSES = (Status.CONFIRMED, Status.PENDING, Status.OFFERED)
+    # Statuses in which an email address is already on the session (booked or queuing):
+    # one of these per address per session.
+    ACTIVE_STATUSES = (*HOLDING_STATUSES, Status.WAITING)
 
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="bookings")
     # Stable public identity: the calendar invite's UID is built from it and never changes.
@@ -55,6 +63,14 @@ class Booking(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # Optional: a line manager copied into the confirmation, as many partnerships ask.
+    line_manager_email = models.EmailField(_("line manager's email address"), max_length=254, blank=True)
+    # Waiting list: an offer holds a place until it runs out.
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    # Approval: who decided, when, and the reason given for a rejection.
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -62,11 +78,12 @@ class Booking(models.Model):
             # Counting the places taken on a session must stay cheap with 100,000 bookings.
             models.Index(fields=["session", "status"], name="booking_session_status"),
             models.Index(fields=["email"], name="booking_email"),
+            models.Index(fields=["status", "offer_expires_at"], name="booking_offer_expiry"),
         ]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "email"],
-                condition=Q(status__in=["confirmed"]),
+                condition=Q(status__in=["confirmed", "pending", "offered", "waiting"]),
                 name="one_active_booking_per_email",
                 violation_error_message=_("This email address already has a place on this session."),
             ),
@@ -86,6 +103,22 @@ class Booking(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == self.Status.WAITING
+
+    @property
+    def is_offered(self) -> bool:
+        return self.status == self.Status.OFFERED
+
+    @property
+    def holds_a_place(self) -> bool:
+        return self.status in self.HOLDING_STATUSES
 
     @staticmethod
     def manage_path(token: str) -> str:

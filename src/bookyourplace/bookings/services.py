@@ -1,7 +1,9 @@
-"""Booking rules: book a place, cancel it, find it from a manage link.
+"""Booking rules: book a place (or a place on the waiting list), cancel it, find it from a
+manage link. The waiting list, approvals and eligibility have modules of their own.
 
 Every face (public pages, back office, API, commands) calls these functions, so the rules
-live once. Errors are raised as BookingError subclasses whose message is fit to show.
+live once. Errors are raised as BookingError subclasses (errors.py) whose message is fit
+to show.
 """
 
 import secrets
@@ -13,8 +15,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bookyourplace.bookings import tokens
-from bookyourplace.bookings.availability import State, availability
+from bookyourplace.bookings import locking, tokens, waiting_list
+from bookyourplace.bookings.availability import State, availability, count_places
+from bookyourplace.bookings.eligibility import status_for_a_place, tell_about_place
+from bookyourplace.bookings.errors import (  # noqa: F401 (faces catch them from here)
+    AlreadyBooked,
+    BookingClosed,
+    BookingError,
+    BookingNotOpenYet,
+    CancellationNotAllowed,
+    OfferNotOpen,
+    SessionCancelled,
+    SessionFull,
+    SessionNotAvailable,
+)
 from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications import services as notifications
 from bookyourplace.privacy.models import AuditEvent
@@ -26,47 +40,6 @@ REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_LENGTH = 5
 
 
-class BookingError(Exception):
-    """A booking rule said no. The message is written for the person booking."""
-
-    message = _("Sorry, that booking could not be made.")
-
-    def __init__(self, message=None):
-        super().__init__(message or self.message)
-        self.message = message or self.message
-
-
-class SessionFull(BookingError):
-    message = _("Sorry, this session is fully booked.")
-
-
-class BookingClosed(BookingError):
-    message = _("Sorry, booking for this session has closed.")
-
-
-class BookingNotOpenYet(BookingError):
-    message = _("Booking for this session has not opened yet.")
-
-
-class SessionCancelled(BookingError):
-    message = _("Sorry, this session has been cancelled.")
-
-
-class SessionNotAvailable(BookingError):
-    message = _("This session is not open for booking.")
-
-
-class AlreadyBooked(BookingError):
-    message = _(
-        "This email address already has a place on this session. We have sent the link to "
-        "manage that booking to the email address again."
-    )
-
-
-class CancellationNotAllowed(BookingError):
-    message = _("This booking can no longer be cancelled online.")
-
-
 @dataclass(frozen=True, kw_only=True)
 class AttendeeDetails:
     first_name: str
@@ -76,6 +49,7 @@ class AttendeeDetails:
     sector: str
     job_title: str
     access_needs: str = ""
+    line_manager_email: str = ""
 
 
 def normalise_email(email: str) -> str:
@@ -83,17 +57,7 @@ def normalise_email(email: str) -> str:
 
 
 def places_taken(session: Session) -> int:
-    return Booking.objects.filter(session=session, status__in=Booking.ACTIVE_STATUSES).count()
-
-
-def _lock_session(session_id: int) -> Session:
-    """Lock the session row for the rest of the transaction.
-
-    Every booking of a session passes through this lock before it counts the places taken,
-    so two people can never both take the last place. On SQLite the IMMEDIATE transaction
-    already holds the database's write lock; select_for_update is a no-op there.
-    """
-    return Session.objects.select_for_update().select_related("programme").get(pk=session_id)
+    return Booking.objects.filter(session=session, status__in=Booking.HOLDING_STATUSES).count()
 
 
 _REFUSALS = {
@@ -108,21 +72,27 @@ def _new_reference() -> str:
 
 
 def book_place(
-    *, session_id: int, attendee: AttendeeDetails, actor: Actor | None = None, now: datetime | None = None
+    *,
+    session_id: int,
+    attendee: AttendeeDetails,
+    join_waiting_list: bool = False,
+    actor: Actor | None = None,
+    now: datetime | None = None,
 ) -> Booking:
-    """Give the attendee a place on the session, or raise a BookingError saying why not.
+    """Give the attendee a place (confirmed, or pending approval), or a place on the waiting
+    list when the session is full and they asked for one; otherwise raise a BookingError.
 
-    Booking again with an address that already holds a place re-sends that booking's
-    manage link (at most once in a few minutes) and raises AlreadyBooked: it never makes a
-    second booking and never reveals the first one's details.
+    Booking again with an address already on the session re-sends that booking's manage
+    link (at most once in a few minutes) and raises AlreadyBooked: it never makes a second
+    booking and never reveals the first one's details.
     """
     now = now or timezone.now()
     email = normalise_email(attendee.email)
     with transaction.atomic():
-        session = _lock_session(session_id)
+        session = locking.lock_session(session_id)
         if not session.programme.is_published:
             raise SessionNotAvailable()
-        session.places_taken = places_taken(session)
+        session.places_taken, session.waiting = count_places(session)
         state = availability(session, now).state
         if state in _REFUSALS:
             raise _REFUSALS[state]()
@@ -132,14 +102,18 @@ def book_place(
             .first()
         )
         if existing is None:
-            if state == State.FULL:
+            if state == State.FULL and not join_waiting_list:
                 raise SessionFull()
-            booking = _create_booking(session=session, attendee=attendee, email=email, now=now)
-            notifications.queue_booking_confirmation(booking=booking)
+            status = Booking.Status.WAITING if state == State.FULL else status_for_a_place(session, email)
+            booking = _create_booking(session=session, attendee=attendee, email=email, status=status, now=now)
+            if booking.is_waiting:
+                notifications.queue_waiting_list_joined(booking=booking)
+            else:
+                tell_about_place(booking)
             record(
                 actor=actor or Actor(label=booking.full_name),
-                action=AuditEvent.Action.BOOKED,
-                summary=f"Booked {booking.reference} for {booking.full_name} on '{session.title}'",
+                action=AuditEvent.Action.JOINED_WAITING_LIST if booking.is_waiting else AuditEvent.Action.BOOKED,
+                summary=f"{booking.get_status_display()}: {booking.reference} for {booking.full_name} on '{session.title}'",
                 subject=booking,
                 programme_id=session.programme_id,
             )
@@ -148,7 +122,9 @@ def book_place(
     raise AlreadyBooked()
 
 
-def _create_booking(*, session: Session, attendee: AttendeeDetails, email: str, now: datetime) -> Booking:
+def _create_booking(
+    *, session: Session, attendee: AttendeeDetails, email: str, status: str, now: datetime
+) -> Booking:
     seed = tokens.new_seed()
     for _attempt in range(5):
         try:
@@ -164,8 +140,9 @@ def _create_booking(*, session: Session, attendee: AttendeeDetails, email: str, 
                     sector=attendee.sector,
                     job_title=attendee.job_title.strip(),
                     access_needs=attendee.access_needs.strip(),
+                    line_manager_email=normalise_email(attendee.line_manager_email),
                     consented_at=now,
-                    status=Booking.Status.CONFIRMED,
+                    status=status,
                     manage_token_seed=seed,
                     manage_token_hash=tokens.hash_token(tokens.token_from_seed(seed)),
                 )
@@ -200,8 +177,11 @@ def find_booking_by_token(token: str) -> Booking | None:
 
 
 def can_cancel(booking: Booking, now: datetime | None = None) -> bool:
+    """Attendees may cancel (or leave the waiting list) online until the organiser's cut-off."""
     now = now or timezone.now()
-    return booking.is_confirmed and now < booking.session.starts_at
+    if booking.is_waiting:
+        return now < booking.session.starts_at
+    return booking.holds_a_place and now < booking.session.cancellation_closes_at
 
 
 def cancel_booking(
@@ -212,18 +192,24 @@ def cancel_booking(
     reason: str = "",
     now: datetime | None = None,
 ) -> Booking:
-    """Cancel a booking; the place is free the moment this returns.
+    """Cancel a booking, decline an offer or leave the waiting list.
 
-    Attendees may cancel until the session starts; an organiser may cancel at any time, with
-    a reason the attendee is told. Either way the attendee's calendar event is withdrawn.
+    A place that frees goes at once to the next person waiting, in the same transaction, so
+    a newcomer racing the cancellation cannot take it. Attendees may cancel until the
+    organiser's cut-off; an organiser may cancel at any time, with a reason the attendee is
+    told. A calendar event the attendee was sent is withdrawn (METHOD:CANCEL).
     """
     now = now or timezone.now()
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().select_related("session__programme").get(pk=booking_id)
-        if booking.is_cancelled:
+        session = locking.lock_session(Booking.objects.values_list("session_id", flat=True).get(pk=booking_id))
+        booking = Booking.objects.select_for_update().get(pk=booking_id)
+        booking.session = session
+        if booking.status not in Booking.ACTIVE_STATUSES:
             return booking
         if not by_organiser and not can_cancel(booking, now):
             raise CancellationNotAllowed()
+        had_invite = booking.is_confirmed
+        freed_a_place = booking.holds_a_place
         booking.status = Booking.Status.CANCELLED
         booking.cancelled_at = now
         booking.cancellation_reason = reason.strip()
@@ -232,15 +218,17 @@ def cancel_booking(
         if by_organiser:
             notifications.queue_cancelled_by_organiser(booking=booking, note=booking.cancellation_reason)
         else:
-            notifications.queue_booking_cancellation(booking=booking)
+            notifications.queue_booking_cancellation(booking=booking, withdraw_invite=had_invite)
         record(
             actor=actor or Actor(label=booking.full_name),
             action=AuditEvent.Action.CANCELLED_BOOKING,
             summary=f"Cancelled {booking.reference} ({booking.full_name})"
             + (f". Reason: {booking.cancellation_reason}" if booking.cancellation_reason else ""),
             subject=booking,
-            programme_id=booking.session.programme_id,
+            programme_id=session.programme_id,
         )
+        if freed_a_place:
+            waiting_list.offer_free_places(session=session, now=now)
     return booking
 
 

@@ -60,6 +60,14 @@ class GovukBoundField(BoundField):
         return attrs
 
 
+class CheckboxField(forms.BooleanField):
+    """A single GOV.UK checkbox inside a fieldset whose legend asks the question."""
+
+    def __init__(self, *, legend, **kwargs):
+        super().__init__(**kwargs)
+        self.legend = legend
+
+
 class GovukFormRenderer(DjangoTemplates):
     field_template_name = "core/forms/field.html"
     bound_field_class = GovukBoundField

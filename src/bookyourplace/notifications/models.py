@@ -20,6 +20,14 @@ class Email(models.Model):
         CANCELLED_BY_ORGANISER = "cancelled_by_organiser", _("Booking cancelled by the organiser")
         SESSION_CHANGED = "session_changed", _("Session changed")
         SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
+        PENDING = "pending", _("Booking waiting for approval")
+        APPROVED = "approved", _("Booking approved")
+        REJECTED = "rejected", _("Booking not approved")
+        WAITING_LIST_JOINED = "waiting_list_joined", _("Joined the waiting list")
+        PLACE_OFFERED = "place_offered", _("Place offered from the waiting list")
+        OFFER_EXPIRED = "offer_expired", _("Offer ran out")
+        MANAGER_COPY = "manager_copy", _("Copy to the line manager")
+        REMINDER = "reminder", _("Reminder")
         MESSAGE = "message", _("Message from the organiser")
 
     class Status(models.TextChoices):
@@ -42,6 +50,9 @@ class Email(models.Model):
     message = models.ForeignKey(
         "notifications.Message", null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
     )
+    # Set for emails that must go at most once, such as each reminder of each booking: the
+    # unique index makes a second worker (or a restarted one) unable to queue it again.
+    dedupe_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
     status = models.CharField(max_length=20, choices=Status, default=Status.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)

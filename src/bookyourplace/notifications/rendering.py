@@ -6,8 +6,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _lazy
 
+from bookyourplace.bookings.availability import waiting_position
 from bookyourplace.bookings.links import calendar_url, manage_url
-from bookyourplace.core.formatting import session_date, time_range
+from bookyourplace.core.formatting import date_and_time, session_date, time_range
 from bookyourplace.notifications import invites
 from bookyourplace.notifications import messaging
 from bookyourplace.notifications.models import Email
@@ -41,11 +42,24 @@ _SUBJECTS = {
     Email.Kind.SESSION_CHANGED: _lazy("Session changed: %(title)s"),
     Email.Kind.SESSION_CANCELLED: _lazy("Session cancelled: %(title)s"),
     Email.Kind.MANAGE_LINK: _lazy("Manage your booking: %(title)s"),
+    Email.Kind.PENDING: _lazy("Booking received, waiting for approval: %(title)s"),
+    Email.Kind.APPROVED: _lazy("Booking approved: %(title)s"),
+    Email.Kind.REJECTED: _lazy("Booking not approved: %(title)s"),
+    Email.Kind.WAITING_LIST_JOINED: _lazy("You are on the waiting list: %(title)s"),
+    Email.Kind.PLACE_OFFERED: _lazy("A place is free for you: %(title)s"),
+    Email.Kind.OFFER_EXPIRED: _lazy("Your offered place has gone to the next person: %(title)s"),
+    Email.Kind.MANAGER_COPY: _lazy("%(name)s has booked: %(title)s"),
+    Email.Kind.REMINDER: _lazy("Reminder: %(title)s, %(when)s"),
 }
 
 
-def _subject(email: Email) -> str:
-    return str(_SUBJECTS[email.kind]) % {"title": email.booking.session.title}
+def _subject(email: Email, context: dict) -> str:
+    booking = email.booking
+    return str(_SUBJECTS[email.kind]) % {
+        "title": booking.session.title,
+        "name": booking.full_name,
+        "when": f"{context['date']}, {context['time_range']}",
+    }
 
 
 def render_email(email: Email) -> EmailMultiAlternatives:
@@ -66,13 +80,15 @@ def render_email(email: Email) -> EmailMultiAlternatives:
         "date": session_date(session.starts_at, programme.tz),
         "time_range": time_range(session.starts_at, session.ends_at, programme.tz),
         "include_joining_details": email.include_joining_details and session.is_online and booking.is_confirmed,
+        "waiting_position": waiting_position(booking) if booking.is_waiting else None,
+        "offer_deadline": date_and_time(booking.offer_expires_at, programme.tz) if booking.offer_expires_at else "",
     }
     with translation.override(settings.LANGUAGE_CODE):
         if email.kind == Email.Kind.MESSAGE:
             # The organiser's own words, placeholders filled in for this booking; no invite.
             subject, context["message_text"] = messaging.render_for(email.message, booking)
         else:
-            subject = _subject(email)
+            subject = _subject(email, context)
         text = render_to_string(f"notifications/email/{email.kind}.txt", context)
         html = render_to_string(f"notifications/email/{email.kind}.html", context)
     from_email = f"{organiser.name} <{settings.DEFAULT_FROM_EMAIL.rsplit('<', 1)[-1].rstrip('>')}>"

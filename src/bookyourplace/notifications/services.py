@@ -29,27 +29,74 @@ LONGEST_RETRY_SECONDS = 60 * 60
 
 
 def _queue(
-    *, booking: Booking, kind: str, invite_method: str = "", include_joining_details: bool = False, note: str = ""
+    *,
+    booking: Booking,
+    kind: str,
+    invite_method: str = "",
+    include_joining_details: bool = False,
+    note: str = "",
+    to: str = "",
+    dedupe_key: str | None = None,
 ) -> Email:
     email = Email.objects.create(
         booking=booking,
         kind=kind,
-        to=booking.email,
+        to=to or booking.email,
         invite_method=invite_method,
         invite_sequence=booking.invite_sequence if invite_method else None,
         include_joining_details=include_joining_details,
         note=note,
+        dedupe_key=dedupe_key,
     )
     send_email.enqueue(email_id=email.pk)
     return email
 
 
-def queue_booking_confirmation(*, booking: Booking) -> Email:
-    return _queue(
+def queue_booking_confirmation(*, booking: Booking, kind: str = Email.Kind.CONFIRMATION) -> Email:
+    """The confirmation with its calendar invite; a copy for the line manager if one was given."""
+    email = _queue(
         booking=booking,
-        kind=Email.Kind.CONFIRMATION,
+        kind=kind,
         invite_method=invites.REQUEST,
         include_joining_details=booking.is_confirmed,
+    )
+    if booking.line_manager_email:
+        # A separate email without the private manage and joining links.
+        _queue(booking=booking, kind=Email.Kind.MANAGER_COPY, to=booking.line_manager_email)
+    return email
+
+
+def queue_booking_approved(*, booking: Booking) -> Email:
+    return queue_booking_confirmation(booking=booking, kind=Email.Kind.APPROVED)
+
+
+def queue_booking_pending(*, booking: Booking) -> Email:
+    return _queue(booking=booking, kind=Email.Kind.PENDING)
+
+
+def queue_booking_rejected(*, booking: Booking, note: str = "") -> Email:
+    return _queue(booking=booking, kind=Email.Kind.REJECTED, note=note)
+
+
+def queue_waiting_list_joined(*, booking: Booking) -> Email:
+    return _queue(booking=booking, kind=Email.Kind.WAITING_LIST_JOINED)
+
+
+def queue_place_offered(*, booking: Booking) -> Email:
+    return _queue(booking=booking, kind=Email.Kind.PLACE_OFFERED)
+
+
+def queue_offer_expired(*, booking: Booking) -> Email:
+    return _queue(booking=booking, kind=Email.Kind.OFFER_EXPIRED)
+
+
+def queue_reminder(*, booking: Booking, dedupe_key: str, include_joining_details: bool, note: str) -> Email:
+    return _queue(
+        booking=booking,
+        kind=Email.Kind.REMINDER,
+        include_joining_details=include_joining_details,
+        note=note,
+        dedupe_key=dedupe_key,
     )
 
 
@@ -57,8 +104,9 @@ def queue_manage_link(*, booking: Booking) -> Email:
     return _queue(booking=booking, kind=Email.Kind.MANAGE_LINK)
 
 
-def queue_booking_cancellation(*, booking: Booking) -> Email:
-    return _queue(booking=booking, kind=Email.Kind.CANCELLATION, invite_method=invites.CANCEL)
+def queue_booking_cancellation(*, booking: Booking, withdraw_invite: bool = True) -> Email:
+    """Confirms a cancellation; withdraws the calendar event if the attendee had been sent one."""
+    return _queue(booking=booking, kind=Email.Kind.CANCELLATION, invite_method=invites.CANCEL if withdraw_invite else "")
 
 
 def queue_cancelled_by_organiser(*, booking: Booking, note: str = "") -> Email:
@@ -73,7 +121,9 @@ def queue_session_changed(*, booking: Booking) -> Email:
 
 
 def queue_session_cancelled(*, booking: Booking, note: str = "") -> Email:
-    return _queue(booking=booking, kind=Email.Kind.SESSION_CANCELLED, invite_method=invites.CANCEL, note=note)
+    # Only a confirmed attendee was sent an invite; people waiting or pending just hear the news.
+    invite_method = invites.CANCEL if booking.is_confirmed else ""
+    return _queue(booking=booking, kind=Email.Kind.SESSION_CANCELLED, invite_method=invite_method, note=note)
 
 
 def retry_delay(attempts: int) -> timedelta:

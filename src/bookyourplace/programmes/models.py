@@ -1,4 +1,5 @@
 import zoneinfo
+from datetime import timedelta
 
 import nh3
 from django.core.exceptions import ValidationError
@@ -49,6 +50,12 @@ class Organiser(models.Model):
         return self.name
 
 
+class ApprovalMode(models.TextChoices):
+    OPEN = "open", _("Open: everyone is confirmed at once")
+    TRUSTED_DOMAINS = "trusted_domains", _("Trusted domains: addresses on the list are confirmed at once, others wait for approval")
+    APPROVAL = "approval", _("Approval for all: every booking waits for an organiser to approve it")
+
+
 class Programme(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -62,6 +69,21 @@ class Programme(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/London")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who is confirmed at once; sessions may override.
+    approval_mode = models.CharField(_("who can book"), max_length=20, choices=ApprovalMode, default=ApprovalMode.OPEN)
+    trusted_domains = models.TextField(
+        _("trusted email domains"),
+        blank=True,
+        help_text=_("One per line, for example coventry.gov.uk, nhs.net, *.sch.uk or police.uk."),
+    )
+    offer_hold_hours = models.PositiveIntegerField(
+        _("hours an offered place is held"), default=24, validators=[MinValueValidator(1)]
+    )
+    # Attendees may cancel online until this many hours before the start (0: until the start).
+    cancellation_cutoff_hours = models.PositiveIntegerField(_("self-cancellation closes (hours before)"), default=0)
+    # Reminder schedule: days before the start, and a "starting soon" email with the joining link.
+    reminder_days = models.CharField(_("reminders (days before)"), max_length=50, default="5,1", blank=True)
+    joining_reminder_minutes = models.PositiveIntegerField(_("joining reminder (minutes before)"), default=60)
 
     class Meta:
         ordering = ["title"]
@@ -112,6 +134,11 @@ class Session(models.Model):
         _("booking closes"), null=True, blank=True, help_text=_("Leave empty to close booking when the session starts.")
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.SCHEDULED)
+    # Overrides of the programme's rules; empty means "as the programme says".
+    approval_mode = models.CharField(_("who can book"), max_length=20, choices=ApprovalMode, blank=True)
+    trusted_domains = models.TextField(_("trusted email domains"), blank=True)
+    # Give freed places straight to the next person waiting, without an offer to accept.
+    confirm_from_waiting_list = models.BooleanField(_("confirm places straight from the waiting list"), default=False)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -144,6 +171,19 @@ class Session(models.Model):
     @property
     def closes_at(self):
         return self.booking_closes_at or self.starts_at
+
+    @property
+    def effective_approval_mode(self) -> str:
+        return self.approval_mode or self.programme.approval_mode
+
+    @property
+    def effective_trusted_domains(self) -> list[str]:
+        text = self.trusted_domains if self.approval_mode else self.programme.trusted_domains
+        return [line.strip().lower().lstrip("@") for line in text.replace(",", "\n").splitlines() if line.strip()]
+
+    @property
+    def cancellation_closes_at(self):
+        return self.starts_at - timedelta(hours=self.programme.cancellation_cutoff_hours)
 
     def booking_is_open(self, now=None) -> bool:
         now = now or timezone.now()

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from bookyourplace.bookings import locking, waiting_list
 from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications import services as notifications
 from bookyourplace.privacy.models import AuditEvent
@@ -221,6 +222,27 @@ def change_programme(*, programme: Programme, title: str, summary: str, actor: A
     return programme
 
 
+PROGRAMME_RULES = (
+    "approval_mode", "trusted_domains", "offer_hold_hours", "cancellation_cutoff_hours", "reminder_days",
+    "joining_reminder_minutes",
+)
+
+
+def change_programme_rules(*, programme: Programme, rules: dict, actor: Actor) -> Programme:
+    """Who can book, how long offers are held, the cancellation cut-off and the reminders."""
+    changed = [name for name in PROGRAMME_RULES if name in rules and getattr(programme, name) != rules[name]]
+    if not changed:
+        return programme
+    for name in changed:
+        setattr(programme, name, rules[name])
+    programme.save(update_fields=changed)
+    if changed:
+        record(actor=actor, action=AuditEvent.Action.CHANGED_PROGRAMME,
+               summary=f"Changed the booking rules of '{programme.title}': {', '.join(changed)}",
+               subject=programme, programme_id=programme.pk)
+    return programme
+
+
 def sessions_missing_joining_links(programme: Programme) -> list[Session]:
     return list(
         programme.sessions.filter(
@@ -280,6 +302,7 @@ SIGNIFICANT_FIELDS = ("starts_at", "ends_at", "delivery", "platform", "joining_u
 SESSION_FIELDS = (
     "title", "subtitle", "description", "starts_at", "ends_at", "delivery", "platform", "joining_url",
     "joining_instructions", "venue", "room", "address", "capacity", "booking_opens_at", "booking_closes_at",
+    "approval_mode", "trusted_domains", "confirm_from_waiting_list",
 )
 
 
@@ -311,7 +334,7 @@ def check_session(session: Session) -> None:
     if session.booking_opens_at and session.booking_closes_at and session.booking_opens_at >= session.booking_closes_at:
         errors["booking_opens_at"] = _("Booking must open before it closes")
     if session.pk and session.capacity:
-        taken = Booking.objects.filter(session_id=session.pk, status__in=Booking.ACTIVE_STATUSES).count()
+        taken = Booking.objects.filter(session_id=session.pk, status__in=Booking.HOLDING_STATUSES).count()
         if session.capacity < taken:
             errors["capacity"] = ngettext(
                 "%(taken)d person already has a place, so there must be at least %(taken)d place. "
@@ -337,7 +360,7 @@ def change_session(*, session_id: int, fields: dict, actor: Actor) -> SessionCha
     """Save an organiser's changes; a change of time, place or link is sent to every attendee
     with an updated calendar invite (same UID, SEQUENCE one higher)."""
     with transaction.atomic():
-        session = Session.objects.select_for_update().select_related("programme").get(pk=session_id)
+        session = locking.lock_session(session_id)
         before = {name: getattr(session, name) for name in SESSION_FIELDS}
         for name, value in fields.items():
             if name in SESSION_FIELDS:
@@ -348,6 +371,9 @@ def change_session(*, session_id: int, fields: dict, actor: Actor) -> SessionCha
         told = 0
         if set(changed) & set(SIGNIFICANT_FIELDS) and not session.is_cancelled:
             told = _tell_attendees(session, notifications.queue_session_changed)
+        if "capacity" in changed:
+            # More places: they go to the waiting list first.
+            waiting_list.offer_free_places(session=session)
         if changed:
             record(
                 actor=actor,
@@ -364,12 +390,12 @@ def cancel_session(*, session_id: int, actor: Actor, reason: str = "") -> Sessio
     """Cancel a session: every confirmed attendee gets a cancellation and a calendar
     cancellation (METHOD:CANCEL); their manage pages and the programme say it is cancelled."""
     with transaction.atomic():
-        session = Session.objects.select_for_update().select_related("programme").get(pk=session_id)
+        session = locking.lock_session(session_id)
         if session.is_cancelled:
             return SessionChange(session=session, changed=(), attendees_told=0)
         session.status = Session.Status.CANCELLED
         session.save(update_fields=["status"])
-        told = _tell_attendees(session, notifications.queue_session_cancelled, note=reason)
+        told = _tell_attendees(session, notifications.queue_session_cancelled, everyone_on_the_list=True, note=reason)
         record(
             actor=actor,
             action=AuditEvent.Action.CANCELLED_SESSION,
@@ -380,10 +406,13 @@ def cancel_session(*, session_id: int, actor: Actor, reason: str = "") -> Sessio
     return SessionChange(session=session, changed=("status",), attendees_told=told)
 
 
-def _tell_attendees(session: Session, queue, **kwargs) -> int:
+def _tell_attendees(session: Session, queue, everyone_on_the_list: bool = False, **kwargs) -> int:
+    """Email confirmed attendees (and, when asked, everyone pending, offered or waiting);
+    confirmed attendees' invites move to the next SEQUENCE first."""
     confirmed = Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED)
     confirmed.update(invite_sequence=F("invite_sequence") + 1)
-    attendees = list(confirmed.select_related("session__programme"))
-    for booking in attendees:
+    statuses = Booking.ACTIVE_STATUSES if everyone_on_the_list else (Booking.Status.CONFIRMED,)
+    people = list(Booking.objects.filter(session=session, status__in=statuses).select_related("session__programme"))
+    for booking in people:
         queue(booking=booking, **kwargs)
-    return len(attendees)
+    return len(people)

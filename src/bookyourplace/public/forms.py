@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookyourplace.bookings.models import Sector
 from bookyourplace.bookings.services import AttendeeDetails
-from bookyourplace.core.forms import GovukForm
+from bookyourplace.core.forms import CheckboxField, GovukForm
 
 
 def _text(label, *, max_length, required_message, too_long_message, autocomplete, help_text="", required=True):
@@ -17,12 +17,6 @@ def _text(label, *, max_length, required_message, too_long_message, autocomplete
         error_messages={"required": required_message, "max_length": too_long_message},
         widget=forms.TextInput(attrs={"autocomplete": autocomplete, "spellcheck": "false"}),
     )
-
-
-class ConsentField(forms.BooleanField):
-    def __init__(self, *, legend, **kwargs):
-        super().__init__(**kwargs)
-        self.legend = legend
 
 
 class BookingForm(GovukForm):
@@ -75,6 +69,17 @@ class BookingForm(GovukForm):
         required_message=_("Enter your job title or role"),
         too_long_message=_("Job title or role must be 200 characters or fewer"),
     )
+    line_manager_email = forms.EmailField(
+        label=_("Your line manager's email address"),
+        required=False,
+        max_length=254,
+        help_text=_("If you give it, we send your line manager a copy of your booking (without your private links)."),
+        error_messages={
+            "invalid": _("Enter your line manager's email address in the correct format, like name@example.com"),
+            "max_length": _("Line manager's email address must be 254 characters or fewer"),
+        },
+        widget=forms.EmailInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
     access_needs = forms.CharField(
         label=_("Access needs"),
         required=False,
@@ -87,7 +92,7 @@ class BookingForm(GovukForm):
         error_messages={"max_length": _("Access needs must be 1000 characters or fewer")},
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    consent = ConsentField(
+    consent = CheckboxField(
         legend=_("How we use your information"),
         label=_("I agree to my details being used to manage my booking and to report on attendance"),
         error_messages={"required": _("Confirm that you agree to how we use your information")},
@@ -110,6 +115,7 @@ class BookingForm(GovukForm):
             sector=data["sector"],
             job_title=data["job_title"],
             access_needs=data["access_needs"],
+            line_manager_email=data["line_manager_email"],
         )
 
 

@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from bookyourplace.bookings import availability as places
 from bookyourplace.bookings import services as bookings
+from bookyourplace.bookings import waiting_list
 from bookyourplace.bookings.links import manage_url
 from bookyourplace.core.formatting import session_date
 from bookyourplace.core.requests import actor_for
@@ -78,10 +79,13 @@ def book(request, programme_slug, session_id):
     session = _published_session(programme_slug, session_id)
     context = {"session": session, "programme": session.programme, "organiser": session.programme.organiser}
     state = places.availability(session)
-    if not state.can_book:
+    if not (state.can_book or state.can_join_waiting_list):
         context["availability"] = state
         return render(request, "public/booking_unavailable.html", context, status=409 if request.method == "POST" else 200)
 
+    # When the session is full the same form puts the person on the waiting list; they
+    # only join it if the page they submitted said so.
+    context["waiting_list"] = state.can_join_waiting_list
     form = BookingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -89,6 +93,7 @@ def book(request, programme_slug, session_id):
             booking = bookings.book_place(
                 session_id=session.pk,
                 attendee=attendee,
+                join_waiting_list=request.POST.get("waiting_list") == "yes",
                 actor=actor_for(request, label=f"{attendee.first_name} {attendee.last_name}"),
             )
         except bookings.AlreadyBooked:
@@ -114,7 +119,13 @@ def booking_confirmed(request, programme_slug, session_id):
     return render(
         request,
         "public/booking_confirmed.html",
-        {"booking": booking, "session": session, "programme": session.programme, "organiser": session.programme.organiser},
+        {
+            "booking": booking,
+            "session": session,
+            "programme": session.programme,
+            "organiser": session.programme.organiser,
+            "position": places.waiting_position(booking) if booking.is_waiting else None,
+        },
     )
 
 
@@ -125,10 +136,13 @@ def _booking_from_token(token):
     return booking
 
 
-def _private(response, referrer_policy="no-referrer"):
-    # The manage link is a password: keep it out of caches and other sites' Referer headers.
+def _private(response):
+    """The manage link is a password: keep it out of caches, search engines and other sites'
+    Referer headers. "same-origin" sends no Referer to any other site (the Teams link, say);
+    "no-referrer" would also make browsers send "Origin: null" with our own forms on the
+    page (accept, cancel), which the CSRF check rightly refuses."""
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = referrer_policy
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -144,8 +158,26 @@ def manage(request, token):
         "token": token,
         "can_cancel": bookings.can_cancel(booking),
         "show_joining_details": booking.is_confirmed and session.is_online and not session.is_cancelled,
+        "position": places.waiting_position(booking) if booking.is_waiting else None,
+        "offer_open": booking.is_offered and timezone.now() < booking.offer_expires_at,
     }
     return _private(render(request, "public/manage.html", context))
+
+
+@require_POST
+def accept_offer(request, token):
+    booking = _booking_from_token(token)
+    if CancelBookingForm(request.POST).is_valid():
+        try:
+            booking = waiting_list.accept_offer(booking_id=booking.pk, actor=actor_for(request, label=booking.full_name))
+        except bookings.BookingError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            if booking.is_confirmed:
+                messages.success(request, _("Your place is confirmed. We have emailed you the details and a calendar invitation."))
+            else:
+                messages.success(request, _("You have accepted the place. It now waits for an organiser to approve it."))
+    return redirect("public:manage", token=token)
 
 
 def manage_calendar(request, token):
@@ -173,14 +205,15 @@ def cancel(request, token):
         except bookings.BookingError as refusal:
             messages.error(request, refusal.message)
         else:
-            messages.success(request, _("Your booking has been cancelled. We have emailed you to confirm."))
+            if booking.is_waiting:
+                messages.success(request, _("You have left the waiting list."))
+            else:
+                messages.success(request, _("Your booking has been cancelled. We have emailed you to confirm."))
         return redirect("public:manage", token=token)
     if not bookings.can_cancel(booking):
         return redirect("public:manage", token=token)
     context = {"booking": booking, "session": session, "programme": session.programme, "organiser": session.programme.organiser, "token": token}
-    # This page posts a form: under "no-referrer" browsers send "Origin: null", which the CSRF
-    # check refuses. "same-origin" still keeps the link out of other sites' Referer headers.
-    return _private(render(request, "public/cancel.html", context), referrer_policy="same-origin")
+    return _private(render(request, "public/cancel.html", context))
 
 
 @cache_control(public=True, max_age=300)

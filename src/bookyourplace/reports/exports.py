@@ -49,7 +49,9 @@ def bookings_of_session(session: Session) -> QuerySet[Booking]:
 
 
 def bookings_of_programme(programme: Programme) -> QuerySet[Booking]:
-    return Booking.objects.filter(session__programme=programme).order_by("session__starts_at", "session_id", "created_at", "id")
+    return Booking.objects.filter(session__programme=programme).order_by(
+        "session__starts_at", "session_id", "created_at", "id"
+    )
 
 
 def booking_rows(bookings: QuerySet[Booking]) -> Iterator[list]:

@@ -55,7 +55,7 @@ def test_dashboard_shows_places_at_a_glance(client, coordinator, make_session, a
 
     page = text_of(client.get(reverse("backoffice:dashboard")))
 
-    assert re.search(r"The COM Network .*? 10 2 1 8", page)  # places, confirmed, cancelled, places left
+    assert re.search(r"The COM Network .*? 10 2 1 8 0 0 0", page)  # places, confirmed, cancelled, left, to approve, offers, waiting
 
 
 def test_dashboard_costs_the_same_queries_however_many_sessions(client, coordinator, make_session, django_assert_num_queries):

@@ -54,10 +54,14 @@ class FindBookingsForm(GovukForm):
         label=gettext_lazy("Sector"), required=False, choices=[("", gettext_lazy("Any sector")), *Sector.choices]
     )
 
+    @classmethod
+    def from_query(cls, query) -> "FindBookingsForm":
+        """The search in the address. A hand-edited unknown status or sector is dropped, not an error."""
+        form = cls(query)
+        return form if form.is_valid() else cls(form.cleaned_data)
+
     def filters(self) -> dict:
-        # A hand-edited address with an unknown status or sector filters by what is left.
-        self.is_valid()
-        return {name: self.cleaned_data.get(name, "") for name in ("q", "status", "sector")}
+        return self.cleaned_data if self.is_valid() else {}
 
 
 def _columns(sort: str) -> dict[str, dict]:
@@ -73,7 +77,7 @@ def _columns(sort: str) -> dict[str, dict]:
 @never_cache
 def session_bookings(request, session_id):
     session = session_for(request, session_id)
-    form = FindBookingsForm(request.GET)
+    form = FindBookingsForm.from_query(request.GET)
     filters = form.filters()
     sort = queries.sort_key(request.GET.get("sort"))
     found = queries.search_bookings(session=session, sort=sort, **filters)
@@ -161,7 +165,9 @@ class PhonedBookingForm(BookingForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].help_text = _("Their own work email, not a shared inbox. The confirmation and joining details go here.")
+        self.fields["email"].help_text = _(
+            "Their own work email, not a shared inbox. The confirmation and joining details go here."
+        )
         self.fields["consent"].label = _(
             "I have told them about the privacy notice, and they agree to their details being used to manage "
             "their booking and to report on attendance"
@@ -183,8 +189,8 @@ def booking_new(request, session_id):
         else:
             messages.success(
                 request,
-                _("Booked %(reference)s for %(name)s. They are being emailed their confirmation.")
-                % {"reference": booking.reference, "name": booking.full_name},
+                _("Booked %(reference)s for %(name)s: %(status)s. They are being emailed.")
+                % {"reference": booking.reference, "name": booking.full_name, "status": booking.get_status_display()},
             )
             return redirect("backoffice:session_bookings", session_id=session.pk)
     return render(

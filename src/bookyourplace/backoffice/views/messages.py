@@ -34,6 +34,10 @@ class MessageForm(GovukForm):
     # Made when the preview is shown; "Send" brings it back so a second submit sends nothing more.
     idempotency_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
+    def clean_body(self):
+        # Browsers post line breaks as CRLF; the email and the preview want plain newlines.
+        return self.cleaned_data["body"].replace("\r\n", "\n").replace("\r", "\n")
+
     def clean(self):
         data = super().clean()
         try:

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from bookyourplace.accounts import permissions
 from bookyourplace.backoffice.access import programme_for, session_for, staff_required
 from bookyourplace.bookings.availability import with_booking_counts
-from bookyourplace.core.forms import GovukForm
+from bookyourplace.core.forms import CheckboxField, GovukForm
 from bookyourplace.core.requests import actor_for
 from bookyourplace.programmes import services
-from bookyourplace.programmes.models import Session
+from bookyourplace.programmes.models import ApprovalMode, Session
 
 
 def _required(message):
@@ -94,6 +94,24 @@ class SessionForm(GovukForm):
         help_text=gettext_lazy("Leave empty to close booking when the session starts."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         error_messages={"invalid": gettext_lazy("Enter a real date and time")},
+    )
+
+    approval_mode = forms.ChoiceField(
+        label=gettext_lazy("Who can book this session?"),
+        choices=[("", gettext_lazy("As the programme says"))] + list(ApprovalMode.choices),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    trusted_domains = forms.CharField(
+        label=gettext_lazy("Trusted email domains for this session"),
+        required=False,
+        help_text=gettext_lazy("Only used when this session has its own rule. One per line, for example nhs.net."),
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+    )
+    confirm_from_waiting_list = CheckboxField(
+        legend=gettext_lazy("Waiting list"),
+        label=gettext_lazy("Give freed places straight to the next person waiting, without an offer to accept"),
+        required=False,
     )
 
     # Where each rule's complaint about a model field appears on this form.
@@ -212,7 +230,8 @@ def session_detail(request, session_id):
         {
             "session": session,
             "programme": session.programme,
-            "places_left": max(session.capacity - session.confirmed, 0),
+            "places_left": max(session.capacity - session.places_taken, 0),
+            "approval_mode_label": ApprovalMode(session.effective_approval_mode).label,
             "can_edit": permissions.can_edit(request.user, session.programme),
             "can_export": permissions.can_export_personal_data(request.user, session.programme),
         },

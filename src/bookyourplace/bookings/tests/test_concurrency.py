@@ -20,7 +20,7 @@ from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
 from django.test.testcases import LiveServerThread
 
-from bookyourplace.bookings import services
+from bookyourplace.bookings import locking, services
 from bookyourplace.bookings.models import Booking
 from bookyourplace.programmes.models import Session
 
@@ -216,22 +216,22 @@ def widen_the_gap_between_counting_and_booking(monkeypatch) -> None:
     still uncommitted while quicker ones fill the session: the interleaving a missing lock
     lets through, made near-certain instead of left to the scheduler.
     """
-    count_places = services.places_taken
+    count_places = services.count_places
     arrivals = itertools.count()
 
-    def slow_places_taken(session: Session) -> int:
-        taken = count_places(session)
+    def slow_count_places(session: Session) -> tuple[int, int]:
+        counts = count_places(session)
         time.sleep(0.05 if next(arrivals) % 2 else 0.5)
-        return taken
+        return counts
 
-    monkeypatch.setattr(services, "places_taken", slow_places_taken)
+    monkeypatch.setattr(services, "count_places", slow_count_places)
 
 
 def remove_the_session_lock(monkeypatch) -> None:
     def unlocked_session(session_id: int) -> Session:
         return Session.objects.select_related("programme").get(pk=session_id)
 
-    monkeypatch.setattr(services, "_lock_session", unlocked_session)
+    monkeypatch.setattr(locking, "lock_session", unlocked_session)
 
 
 @pytest.mark.postgres_only

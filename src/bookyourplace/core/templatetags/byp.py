@@ -22,5 +22,5 @@ def local_date_and_time(moment, session):
 
 @register.simple_tag
 def places_left(session):
-    """Capacity less confirmed places, for a session annotated with ``confirmed``."""
-    return max(session.capacity - session.confirmed, 0)
+    """Places nobody holds, for a session annotated with ``places_taken``."""
+    return max(session.capacity - session.places_taken, 0)

@@ -1,0 +1,37 @@
+"""Back-office people for tests: an account with a role, signed in or not."""
+
+import re
+from html import unescape
+
+from django.contrib.auth.models import User
+
+from bookyourplace.accounts.models import Role, StaffMember
+from bookyourplace.programmes.models import Organiser, Programme
+
+PASSWORD = "a-long-and-unusual-password-42"
+
+
+def make_person(
+    organiser: Organiser,
+    role: str = Role.ORGANISER,
+    *,
+    email: str,
+    first_name: str = "Priya",
+    last_name: str = "Shah",
+    programmes: tuple[Programme, ...] = (),
+) -> StaffMember:
+    user = User.objects.create_user(email, email, PASSWORD, first_name=first_name, last_name=last_name)
+    member = StaffMember.objects.create(user=user, organiser=organiser, role=role)
+    member.programmes.set(programmes)
+    return member
+
+
+def sign_in_as(client, user) -> None:
+    """Signed in with the password already checked (the sign-in page has its own tests)."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+
+
+def text_of(response) -> str:
+    """The page as a person reads it: tags removed, white space folded."""
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.content.decode(), flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())

@@ -1,0 +1,412 @@
+"""Organisers find, read and look after the bookings of a session."""
+
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from bookyourplace.accounts.models import StaffMember
+from bookyourplace.bookings import services as bookings
+from bookyourplace.bookings.models import Booking
+from bookyourplace.notifications.models import Email
+from bookyourplace.privacy.models import AuditEvent
+from bookyourplace.programmes.models import Organiser, Programme
+
+
+def text_of(response) -> str:
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.content.decode(), flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def references_in(response) -> list[str]:
+    """The booking references listed in the table, top to bottom."""
+    return re.findall(r'href="/backoffice/bookings/\d+/">(BYP-\w+)</a>', response.content.decode())
+
+
+def staff(organiser, role, programme=None, email="priya@coventry.gov.uk"):
+    user = User.objects.create_user(email, email, "a-long-password-1", first_name="Priya", last_name="Shah")
+    member = StaffMember.objects.create(user=user, organiser=organiser, role=role)
+    if programme is not None:
+        member.programmes.add(programme)
+    return user
+
+
+@pytest.fixture
+def coordinator(client, organiser, programme):
+    user = staff(organiser, "organiser", programme)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def viewer(client, organiser):
+    user = staff(organiser, "viewer", email="vic@coventry.gov.uk")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def book(attendee_details):
+    def make(session, email, **details):
+        return bookings.book_place(session_id=session.pk, attendee=attendee_details(email, **details))
+
+    return make
+
+
+@pytest.fixture
+def other_booking(make_session, book):
+    """A booking on another organiser's programme, which nobody here may see."""
+    warwick = Organiser.objects.create(name="Warwickshire Prevent", slug="warwickshire", contact_email="prevent@warwickshire.example")
+    theirs = Programme.objects.create(
+        organiser=warwick, title="Warwickshire Week", slug="warwickshire-week", status=Programme.Status.PUBLISHED
+    )
+    return book(make_session(programme=theirs), "kim@warwickshire.example", first_name="Kim", last_name="Secret")
+
+
+def bookings_url(session, **query):
+    url = reverse("backoffice:session_bookings", args=[session.pk])
+    return url + ("?" + "&".join(f"{key}={value}" for key, value in query.items()) if query else "")
+
+
+# --- The list ------------------------------------------------------------------------------
+
+
+def test_bookings_list_shows_each_booking_of_the_session(client, coordinator, session, make_session, book):
+    alex = book(session, "alex.smith@coventry.gov.uk", organisation="Coventry City Council", sector="childrens_services")
+    book(make_session(title="Another session"), "elsewhere@example.org", first_name="Elsewhere")
+
+    response = client.get(bookings_url(session))
+
+    page = text_of(response)
+    assert references_in(response) == [alex.reference]
+    assert f"{alex.reference} Alex Smith alex.smith@coventry.gov.uk Coventry City Council Local authority children's services Confirmed" in page
+    assert "Elsewhere" not in page
+    assert "1 booking" in page
+
+
+def test_search_finds_name_email_organisation_or_reference_in_any_case(client, coordinator, session, book):
+    alex = book(session, "alex.smith@coventry.gov.uk", first_name="Alex", last_name="Smith", organisation="Coventry City Council")
+    sam = book(session, "sam.patel@nhs.net", first_name="Sam", last_name="Patel", organisation="University Hospitals")
+
+    assert references_in(client.get(bookings_url(session, q="ALEX+smith"))) == [alex.reference]
+    assert references_in(client.get(bookings_url(session, q="NHS.NET"))) == [sam.reference]
+    assert references_in(client.get(bookings_url(session, q="hospitals"))) == [sam.reference]
+    assert references_in(client.get(bookings_url(session, q=sam.reference.lower()))) == [sam.reference]
+    nothing = client.get(bookings_url(session, q="nobody"))
+    assert references_in(nothing) == []
+    assert "No bookings match your search" in text_of(nothing)
+
+
+def test_filters_narrow_the_list_by_status_and_sector(client, coordinator, session, book):
+    nurse = book(session, "nurse@nhs.net", sector="health")
+    teacher = book(session, "teacher@school.example", sector="schools")
+    gone = book(session, "gone@nhs.net", sector="health")
+    bookings.cancel_booking(booking_id=gone.pk)
+
+    assert references_in(client.get(bookings_url(session, status="cancelled"))) == [gone.reference]
+    assert references_in(client.get(bookings_url(session, sector="health"))) == [nurse.reference, gone.reference]
+    assert references_in(client.get(bookings_url(session, sector="health", status="confirmed"))) == [nurse.reference]
+    assert references_in(client.get(bookings_url(session, sector="schools"))) == [teacher.reference]
+    hand_edited = client.get(bookings_url(session, status="lost", sector="health"))
+    assert references_in(hand_edited) == [nurse.reference, gone.reference]
+    assert "There is a problem" not in text_of(hand_edited)
+
+
+def test_clicking_a_column_heading_sorts_by_it_and_clicking_again_reverses(client, coordinator, session, book):
+    smith = book(session, "smith@example.org", first_name="Alex", last_name="Smith", organisation="Zeta Academy")
+    adams = book(session, "adams@example.org", first_name="Ben", last_name="adams", organisation="Beta School")
+    brown = book(session, "brown@example.org", first_name="Cara", last_name="Brown", organisation="Alpha Trust")
+
+    by_name = client.get(bookings_url(session, sort="name"))
+    assert references_in(by_name) == [adams.reference, brown.reference, smith.reference]
+    assert re.search(r'<th scope="col" class="govuk-table__header" aria-sort="ascending"><a [^>]*href="\?sort=-name"', by_name.content.decode())
+
+    by_name_reversed = client.get(bookings_url(session, sort="-name"))
+    assert references_in(by_name_reversed) == [smith.reference, brown.reference, adams.reference]
+    assert 'aria-sort="descending"' in by_name_reversed.content.decode()
+
+    assert references_in(client.get(bookings_url(session, sort="organisation"))) == [
+        brown.reference,
+        adams.reference,
+        smith.reference,
+    ]
+    assert references_in(client.get(bookings_url(session, sort="-booked_at"))) == [
+        brown.reference,
+        adams.reference,
+        smith.reference,
+    ]
+    unknown = client.get(bookings_url(session, sort="password"))
+    assert references_in(unknown) == [smith.reference, adams.reference, brown.reference]  # when booked
+
+
+def test_sorting_by_status_puts_cancelled_first(client, coordinator, session, book):
+    kept = book(session, "kept@example.org")
+    gone = book(session, "gone@example.org")
+    bookings.cancel_booking(booking_id=gone.pk)
+
+    assert references_in(client.get(bookings_url(session, sort="status"))) == [gone.reference, kept.reference]
+
+
+def test_long_lists_come_in_pages_of_fifty_that_keep_the_search_and_sort(client, coordinator, make_session, book):
+    session = make_session(capacity=100)
+    made = [book(session, f"person{n:02}@nhs.net", last_name=f"Person {n:02}") for n in range(60)]
+    book(session, "someone@school.example", last_name="Zed")
+
+    first = client.get(bookings_url(session, q="nhs", sort="name"))
+    second = client.get(bookings_url(session, q="nhs", sort="name", page=2))
+
+    assert references_in(first) == [booking.reference for booking in made[:50]]
+    assert references_in(second) == [booking.reference for booking in made[50:]]
+    html = first.content.decode()
+    assert '<nav class="govuk-pagination"' in html
+    assert 'href="?q=nhs&amp;sort=name&amp;page=2" rel="next"' in html
+    assert 'aria-current="page">1</a>' in html
+    assert "60 bookings found" in text_of(first)
+    assert 'href="?q=nhs&amp;sort=name&amp;page=1" rel="prev"' in second.content.decode()
+
+
+def test_the_list_needs_as_many_queries_for_sixty_bookings_as_for_one(
+    client, coordinator, make_session, book, django_assert_num_queries
+):
+    session = make_session(capacity=100)
+    book(session, "first@example.org")
+    client.get(bookings_url(session))  # the first request of a signed-in browser may do extra work
+    with CaptureQueriesContext(connection) as for_one:
+        client.get(bookings_url(session))
+    for n in range(59):
+        book(session, f"person{n}@example.org")
+
+    with django_assert_num_queries(len(for_one)):
+        response = client.get(bookings_url(session))
+
+    assert len(references_in(response)) == 50
+
+
+# --- One booking -----------------------------------------------------------------------------
+
+
+def test_booking_page_shows_every_detail_and_records_that_it_was_seen(client, coordinator, session, book):
+    booking = book(session, "sam.patel@nhs.net", first_name="Sam", last_name="Patel", access_needs="British Sign Language interpreter")
+
+    response = client.get(reverse("backoffice:booking", args=[booking.pk]))
+
+    page = text_of(response)
+    assert response.status_code == 200
+    for detail in (booking.reference, "Sam", "Patel", "sam.patel@nhs.net", "Coventry City Council", "Social worker"):
+        assert detail in page
+    assert "Access needs British Sign Language interpreter" in page
+    assert "no-store" in response["Cache-Control"]
+    views = AuditEvent.objects.filter(action=AuditEvent.Action.VIEWED_BOOKING)
+    assert views.count() == 1
+    event = views.get()
+    assert (event.actor, event.ip_address, event.subject_type, event.subject_id) == (
+        coordinator,
+        "127.0.0.1",
+        "booking",
+        str(booking.pk),
+    )
+    assert booking.reference in event.summary
+
+
+def test_a_viewer_can_read_bookings_but_not_change_them(client, viewer, session, book):
+    booking = book(session, "alex.smith@coventry.gov.uk")
+
+    assert client.get(bookings_url(session)).status_code == 200
+    detail = client.get(reverse("backoffice:booking", args=[booking.pk]))
+    assert detail.status_code == 200
+    assert "Cancel this booking" not in text_of(detail)
+    assert "Add a booking" not in text_of(client.get(bookings_url(session)))
+
+    cancel_url = reverse("backoffice:booking_cancel", args=[booking.pk])
+    new_url = reverse("backoffice:session_booking_new", args=[session.pk])
+    assert client.get(cancel_url).status_code == 403
+    assert client.post(cancel_url, {"reason": "Because"}).status_code == 403
+    assert client.get(new_url).status_code == 403
+    assert client.post(new_url, {}).status_code == 403
+    assert client.post(reverse("backoffice:booking_resend", args=[booking.pk])).status_code == 403
+    booking.refresh_from_db()
+    assert booking.is_confirmed
+    assert Booking.objects.count() == 1
+    assert Email.objects.filter(kind="confirmation").count() == 1
+
+
+def test_another_organisers_bookings_are_not_found(client, viewer, other_booking):
+    session = other_booking.session
+
+    for url in (
+        bookings_url(session),
+        reverse("backoffice:session_booking_new", args=[session.pk]),
+        reverse("backoffice:booking", args=[other_booking.pk]),
+        reverse("backoffice:booking_cancel", args=[other_booking.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("backoffice:booking_resend", args=[other_booking.pk])).status_code == 404
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.VIEWED_BOOKING).exists()
+
+
+def test_an_organiser_sees_only_bookings_of_programmes_they_run(client, organiser, programme, make_session, book):
+    theirs = Programme.objects.create(organiser=organiser, title="Someone else's week", slug="other-week", status="published")
+    booking = book(make_session(programme=theirs), "alex@example.org")
+    client.force_login(staff(organiser, "organiser", programme))
+
+    assert client.get(reverse("backoffice:booking", args=[booking.pk])).status_code == 404
+
+
+# --- Cancelling for someone ------------------------------------------------------------------
+
+
+def test_cancelling_for_someone_needs_a_reason(client, coordinator, session, book):
+    booking = book(session, "alex.smith@coventry.gov.uk")
+    url = reverse("backoffice:booking_cancel", args=[booking.pk])
+
+    assert "Reason" in text_of(client.get(url))
+    response = client.post(url, {"reason": "  "})
+
+    assert "There is a problem Enter the reason for cancelling" in text_of(response)
+    booking.refresh_from_db()
+    assert booking.is_confirmed
+
+
+def test_cancelling_for_someone_frees_the_place_and_emails_them_the_reason(client, coordinator, make_session, book, run_worker):
+    session = make_session(capacity=1)
+    booking = book(session, "alex.smith@coventry.gov.uk")
+    run_worker()
+    mail.outbox.clear()
+
+    response = client.post(
+        reverse("backoffice:booking_cancel", args=[booking.pk]), {"reason": "The session is for health staff only."}, follow=True
+    )
+
+    assert f"Booking {booking.reference} cancelled" in text_of(response)
+    booking.refresh_from_db()
+    assert booking.is_cancelled
+    assert booking.cancellation_reason == "The session is for health staff only."
+    assert bookings.places_taken(session) == 0
+    run_worker()
+    assert [message.to for message in mail.outbox] == [["alex.smith@coventry.gov.uk"]]
+    assert "The session is for health staff only." in mail.outbox[0].body
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.CANCELLED_BOOKING, actor=coordinator).count() == 1
+
+
+# --- Booking someone who phoned --------------------------------------------------------------
+
+
+def phoned(**overrides):
+    data = {
+        "first_name": "Sam",
+        "last_name": "Patel",
+        "email": "sam.patel@nhs.net",
+        "organisation": "University Hospitals Coventry",
+        "sector": "health",
+        "job_title": "Safeguarding nurse",
+        "access_needs": "Step-free access",
+        "consent": "yes",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_adding_a_booking_for_someone_who_phoned_books_and_emails_them(client, coordinator, session):
+    url = reverse("backoffice:session_booking_new", args=[session.pk])
+    assert "I have told them about the privacy notice" in text_of(client.get(url))
+
+    response = client.post(url, phoned(), follow=True)
+
+    booking = Booking.objects.get()
+    assert (booking.full_name, booking.email, booking.access_needs) == ("Sam Patel", "sam.patel@nhs.net", "Step-free access")
+    assert f"Booked {booking.reference} for Sam Patel" in text_of(response)
+    assert references_in(response) == [booking.reference]
+    assert list(Email.objects.values_list("kind", "to")) == [("confirmation", "sam.patel@nhs.net")]
+    assert AuditEvent.objects.get(action=AuditEvent.Action.BOOKED).actor == coordinator
+
+
+def test_adding_a_booking_checks_the_form_like_the_public_page(client, coordinator, session):
+    response = client.post(reverse("backoffice:session_booking_new", args=[session.pk]), phoned(email="not-an-email", consent=""))
+
+    page = text_of(response)
+    assert "There is a problem" in page
+    assert "Enter an email address in the correct format" in page
+    assert "Confirm that you have told them about the privacy notice" in page
+    assert not Booking.objects.exists()
+
+
+def test_adding_a_booking_to_a_full_session_says_it_is_fully_booked(client, coordinator, make_session, book):
+    session = make_session(capacity=1)
+    book(session, "first@example.org")
+
+    response = client.post(reverse("backoffice:session_booking_new", args=[session.pk]), phoned())
+
+    assert "There is a problem Sorry, this session is fully booked." in text_of(response)
+    assert not Booking.objects.filter(email="sam.patel@nhs.net").exists()
+
+
+def test_adding_a_booking_for_someone_already_booked_makes_no_second_booking(client, coordinator, session, book):
+    book(session, "sam.patel@nhs.net")
+
+    response = client.post(reverse("backoffice:session_booking_new", args=[session.pk]), phoned(email="Sam.Patel@NHS.net"))
+
+    assert "This email address already has a place on this session" in text_of(response)
+    assert Booking.objects.filter(email="sam.patel@nhs.net").count() == 1
+
+
+def test_adding_a_booking_after_booking_closed_is_refused(client, coordinator, make_session):
+    session = make_session(booking_closes_at=timezone.now() - timedelta(hours=1))
+
+    response = client.post(reverse("backoffice:session_booking_new", args=[session.pk]), phoned())
+
+    assert "Sorry, booking for this session has closed." in text_of(response)
+    assert not Booking.objects.exists()
+
+
+# --- Re-sending the confirmation -------------------------------------------------------------
+
+
+def test_resending_the_confirmation_queues_it_again(client, coordinator, session, book):
+    booking = book(session, "alex.smith@coventry.gov.uk")
+
+    response = client.post(reverse("backoffice:booking_resend", args=[booking.pk]), follow=True)
+
+    assert "Confirmation re-sent to alex.smith@coventry.gov.uk" in text_of(response)
+    assert Email.objects.filter(kind="confirmation", to="alex.smith@coventry.gov.uk").count() == 2
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.RESENT_CONFIRMATION, actor=coordinator).count() == 1
+
+
+def test_resending_needs_a_post(client, coordinator, session, book):
+    booking = book(session, "alex.smith@coventry.gov.uk")
+
+    assert client.get(reverse("backoffice:booking_resend", args=[booking.pk])).status_code == 405
+    assert Email.objects.filter(kind="confirmation").count() == 1
+
+
+def test_a_cancelled_booking_has_no_confirmation_to_resend(client, coordinator, session, book):
+    booking = book(session, "alex.smith@coventry.gov.uk")
+    bookings.cancel_booking(booking_id=booking.pk)
+
+    response = client.post(reverse("backoffice:booking_resend", args=[booking.pk]), follow=True)
+
+    assert "Only a confirmed booking has a confirmation to re-send." in text_of(response)
+    assert Email.objects.filter(kind="confirmation").count() == 1
+
+
+# --- The session page links here -------------------------------------------------------------
+
+
+def test_session_page_links_to_its_bookings(client, coordinator, session):
+    page = client.get(reverse("backoffice:session", args=[session.pk])).content.decode()
+
+    assert f'href="{bookings_url(session)}">View bookings' in page
+    assert f'href="{reverse("backoffice:session_booking_new", args=[session.pk])}">Add a booking' in page
+
+
+def test_session_page_offers_a_viewer_the_bookings_only_to_read(client, viewer, session):
+    page = client.get(reverse("backoffice:session", args=[session.pk])).content.decode()
+
+    assert "View bookings" in page
+    assert "Add a booking" not in page

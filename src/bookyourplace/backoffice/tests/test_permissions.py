@@ -1,0 +1,233 @@
+"""Who may open which back-office page or do which action: the whole matrix, asked over HTTP.
+
+Read MATRIX as the rules. Each row is one URL, the method used (GET for pages, POST for
+actions) and the thing it is about; each column the status one kind of person gets:
+
+    200  the page            302  the action is done (a redirect onwards)
+    403  refused             404  not found: it belongs to another organiser, or to a
+                                  programme this organiser is not assigned to
+
+"A" is a programme of our organiser that "organiser of A" runs; "organiser of B" runs only
+another programme of ours (B). "X" is a programme of ANOTHER organiser, with its own
+session, booking, message and people: nobody here finds it. "no staff record" is signed in
+but has no back-office role. Anonymous visitors are sent to sign in, everywhere (last test).
+"""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import NoReverseMatch, get_resolver, reverse
+
+from bookyourplace.accounts.models import Role
+from bookyourplace.backoffice.tests.staff_accounts import make_person, sign_in_as
+from bookyourplace.programmes.models import Organiser, Programme
+
+GET, POST = "GET", "POST"
+ROLES = ("administrator", "organiser of A", "organiser of B", "viewer", "no staff record")
+
+# fmt: off
+MATRIX = [
+    # URL name               method  about            admin  org A  org B  viewer  no staff
+    ("dashboard",              GET,  None,             200,   200,   200,   200,    403),
+    ("account",                GET,  None,             200,   200,   200,   200,    403),
+    ("two_factor_setup",       GET,  None,             200,   200,   200,   200,    200),  # one's own sign-in only
+    ("programme_new",          GET,  None,             200,   200,   200,   403,    403),
+    ("programme",              GET,  "A",              200,   200,   404,   200,    403),
+    ("programme_edit",         GET,  "A",              200,   200,   404,   403,    403),
+    ("programme_copy",         GET,  "A",              200,   200,   404,   403,    403),
+    ("programme_publish",      POST, "A",              302,   302,   404,   403,    403),
+    ("programme_unpublish",    POST, "A",              302,   302,   404,   403,    403),
+    ("programme_archive",      POST, "A",              302,   302,   404,   403,    403),
+    ("session_new",            GET,  "A",              200,   200,   404,   403,    403),
+    ("session",                GET,  "session in A",   200,   200,   404,   200,    403),
+    ("session_edit",           GET,  "session in A",   200,   200,   404,   403,    403),
+    ("session_cancel",         GET,  "session in A",   200,   200,   404,   403,    403),
+    ("session_cancel",         POST, "session in A",   302,   302,   404,   403,    403),
+    ("session_bookings",       GET,  "session in A",   200,   200,   404,   200,    403),
+    ("session_booking_new",    GET,  "session in A",   200,   200,   404,   403,    403),
+    ("booking",                GET,  "booking in A",   200,   200,   404,   200,    403),
+    ("booking_cancel",         GET,  "booking in A",   200,   200,   404,   403,    403),
+    ("booking_resend",         POST, "booking in A",   302,   302,   404,   403,    403),
+    ("session_export_csv",     GET,  "session in A",   200,   200,   404,   403,    403),
+    ("session_export_xlsx",    GET,  "session in A",   200,   200,   404,   403,    403),
+    ("programme_export_csv",   GET,  "A",              200,   200,   404,   403,    403),
+    ("programme_export_xlsx",  GET,  "A",              200,   200,   404,   403,    403),
+    ("session_message",        GET,  "session in A",   200,   200,   404,   403,    403),
+    ("programme_message",      GET,  "A",              200,   200,   404,   403,    403),
+    ("message",                GET,  "message in A",   200,   200,   404,   403,    403),
+    ("message_progress",       GET,  "message in A",   200,   200,   404,   403,    403),
+    ("approvals",              GET,  "session in A",   200,   200,   404,   200,    403),
+    ("approvals_decide",       POST, "session in A",   302,   302,   404,   403,    403),
+    ("waiting_list",           GET,  "session in A",   200,   200,   404,   200,    403),
+    ("programme_rules",        GET,  "A",              200,   200,   404,   403,    403),
+    ("people",                 GET,  None,             200,   403,   403,   403,    403),
+    ("person_new",             GET,  None,             200,   403,   403,   403,    403),
+    ("person_edit",            GET,  "colleague",      200,   403,   403,   403,    403),
+    ("person_switch_off",      POST, "colleague",      302,   403,   403,   403,    403),
+    ("audit_log",              GET,  None,             200,   403,   403,   403,    403),
+    # Another organiser's things: not found, even by our administrator.
+    ("programme",              GET,  "X",              404,   404,   404,   404,    403),
+    ("programme_edit",         GET,  "X",              404,   404,   404,   404,    403),
+    ("programme_copy",         GET,  "X",              404,   404,   404,   404,    403),
+    ("programme_publish",      POST, "X",              404,   404,   404,   404,    403),
+    ("programme_unpublish",    POST, "X",              404,   404,   404,   404,    403),
+    ("programme_archive",      POST, "X",              404,   404,   404,   404,    403),
+    ("session_new",            GET,  "X",              404,   404,   404,   404,    403),
+    ("session",                GET,  "session in X",   404,   404,   404,   404,    403),
+    ("session_edit",           GET,  "session in X",   404,   404,   404,   404,    403),
+    ("session_cancel",         POST, "session in X",   404,   404,   404,   404,    403),
+    ("session_bookings",       GET,  "session in X",   404,   404,   404,   404,    403),
+    ("session_booking_new",    GET,  "session in X",   404,   404,   404,   404,    403),
+    ("booking",                GET,  "booking in X",   404,   404,   404,   404,    403),
+    ("booking_cancel",         GET,  "booking in X",   404,   404,   404,   404,    403),
+    ("booking_resend",         POST, "booking in X",   404,   404,   404,   404,    403),
+    ("session_export_csv",     GET,  "session in X",   404,   404,   404,   404,    403),
+    ("programme_export_csv",   GET,  "X",              404,   404,   404,   404,    403),
+    ("session_message",        GET,  "session in X",   404,   404,   404,   404,    403),
+    ("programme_message",      GET,  "X",              404,   404,   404,   404,    403),
+    ("message",                GET,  "message in X",   404,   404,   404,   404,    403),
+    ("approvals",              GET,  "session in X",   404,   404,   404,   404,    403),
+    ("approvals_decide",       POST, "session in X",   404,   404,   404,   404,    403),
+    ("waiting_list",           GET,  "session in X",   404,   404,   404,   404,    403),
+    ("programme_rules",        GET,  "X",              404,   404,   404,   404,    403),
+    ("person_edit",            GET,  "person at X",    404,   403,   403,   403,    403),
+    ("person_switch_off",      POST, "person at X",    404,   403,   403,   403,    403),
+]
+# fmt: on
+
+# Pages anyone may open, signed in or not: they are not in the matrix.
+PUBLIC = {"sign_in", "verify", "sign_out", "password_reset", "password_reset_sent", "password_reset_confirm"}
+
+# What each "about" is, as URL arguments.
+ARGUMENTS = {
+    None: lambda w: {},
+    "A": lambda w: {"programme_id": w["A"].pk},
+    "session in A": lambda w: {"session_id": w["session in A"].pk},
+    "booking in A": lambda w: {"booking_id": w["booking in A"].pk},
+    "message in A": lambda w: {"message_id": w["message in A"].pk},
+    "colleague": lambda w: {"member_id": w["colleague"].pk},
+    "X": lambda w: {"programme_id": w["X"].pk},
+    "session in X": lambda w: {"session_id": w["session in X"].pk},
+    "booking in X": lambda w: {"booking_id": w["booking in X"].pk},
+    "message in X": lambda w: {"message_id": w["message in X"].pk},
+    "person at X": lambda w: {"member_id": w["person at X"].pk},
+}
+
+
+def _message(programme, session):
+    """A message sent to a session's attendees, if messages exist in this build."""
+    try:
+        from bookyourplace.notifications.models import Message
+    except ImportError:
+        return None
+    return Message.objects.create(
+        programme=programme, session=session, subject="Room change", body="Now in Room 2.", idempotency_key=f"key-{session.pk}"
+    )
+
+
+@pytest.fixture
+def world(organiser, programme, make_session, attendee_details):
+    from bookyourplace.bookings.services import book_place
+
+    b = Programme.objects.create(organiser=organiser, title="Autumn Week", slug="autumn-week")
+    session_a = make_session(title="The COM Network")
+    elsewhere = Organiser.objects.create(name="Warwickshire Prevent", slug="warwickshire", contact_email="w@example.org")
+    x = Programme.objects.create(organiser=elsewhere, title="Their week", slug="their-week", status=Programme.Status.PUBLISHED)
+    session_x = make_session(programme=x, title="Their session")
+    return {
+        "A": programme,
+        "session in A": session_a,
+        "booking in A": book_place(session_id=session_a.pk, attendee=attendee_details("alex@coventry.gov.uk")),
+        "message in A": _message(programme, session_a),
+        "colleague": make_person(organiser, Role.VIEWER, email="colleague@coventry.gov.uk"),
+        "X": x,
+        "session in X": session_x,
+        "booking in X": book_place(session_id=session_x.pk, attendee=attendee_details("sam@warwickshire.gov.uk")),
+        "message in X": _message(x, session_x),
+        "person at X": make_person(elsewhere, Role.ADMINISTRATOR, email="wendy@warwickshire.gov.uk"),
+        "administrator": make_person(organiser, Role.ADMINISTRATOR, email="admin@coventry.gov.uk").user,
+        "organiser of A": make_person(organiser, Role.ORGANISER, email="a@coventry.gov.uk", programmes=(programme,)).user,
+        "organiser of B": make_person(organiser, Role.ORGANISER, email="b@coventry.gov.uk", programmes=(b,)).user,
+        "viewer": make_person(organiser, Role.VIEWER, email="viewer@coventry.gov.uk").user,
+        "no staff record": User.objects.create_user("stray@coventry.gov.uk", "stray@coventry.gov.uk", "x"),
+    }
+
+
+def _url(world, name, about) -> str:
+    if about is not None and world[about] is None:
+        pytest.skip(f"{about} cannot be made in this build")
+    try:
+        return reverse(f"backoffice:{name}", kwargs=ARGUMENTS[about](world))
+    except NoReverseMatch:
+        pytest.skip(f"backoffice:{name} does not exist yet")
+
+
+# What each action sends: enough for the action to be done when it is allowed.
+POST_DATA = {"session_cancel": {"reason": "The trainer is unwell."}}
+
+
+def _ask(client, method, name, url):
+    return client.get(url) if method == GET else client.post(url, POST_DATA.get(name, {}))
+
+
+CASES = [
+    pytest.param(name, method, about, role, expected, id=f"{method} {name} {about or ''} as {role}".replace("  ", " "))
+    for name, method, about, *statuses in MATRIX
+    for role, expected in zip(ROLES, statuses, strict=True)
+]
+
+
+@pytest.mark.parametrize(("name", "method", "about", "role", "expected"), CASES)
+def test_each_role_gets_the_status_the_matrix_says(client, world, name, method, about, role, expected):
+    url = _url(world, name, about)
+    sign_in_as(client, world[role])
+
+    response = _ask(client, method, name, url)
+
+    assert response.status_code == expected, f"{method} {url} as {role}"
+    if expected == 302:  # an action done, not a detour to sign in
+        assert not response.url.startswith(reverse("backoffice:sign_in"))
+        assert not response.url.startswith(reverse("backoffice:verify"))
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "about"),
+    [pytest.param(name, method, about, id=f"{method} {name} {about or ''}") for name, method, about, *_ in MATRIX],
+)
+def test_anonymous_visitors_are_sent_to_sign_in(client, world, name, method, about):
+    url = _url(world, name, about)
+
+    response = _ask(client, method, name, url)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("backoffice:sign_in"))
+
+
+def test_every_back_office_url_is_in_the_matrix():
+    """A page added without a row here would have no tested rules."""
+    resolver = get_resolver().namespace_dict["backoffice"][1]
+    names = {pattern.name for pattern in resolver.url_patterns if pattern.name}
+
+    assert names - PUBLIC - {row[0] for row in MATRIX} == set()
+
+
+def test_refused_actions_change_nothing(world):
+    """The 403s and 404s above are refusals, not errors half-way through a change."""
+    a, x = world["A"], world["X"]
+    for role in ("viewer", "organiser of B"):
+        client = Client()
+        sign_in_as(client, world[role])
+        client.post(reverse("backoffice:programme_archive", kwargs={"programme_id": a.pk}))
+        client.post(reverse("backoffice:session_cancel", kwargs={"session_id": world["session in A"].pk}), {"reason": "no"})
+    admin = Client()
+    sign_in_as(admin, world["administrator"])
+    admin.post(reverse("backoffice:programme_archive", kwargs={"programme_id": x.pk}))
+    admin.post(reverse("backoffice:person_switch_off", kwargs={"member_id": world["person at X"].pk}))
+
+    a.refresh_from_db()
+    x.refresh_from_db()
+    world["session in A"].refresh_from_db()
+    world["person at X"].user.refresh_from_db()
+    assert a.status == x.status == Programme.Status.PUBLISHED
+    assert not world["session in A"].is_cancelled
+    assert world["person at X"].user.is_active

@@ -1,0 +1,96 @@
+"""Approving and rejecting bookings that wait for an organiser (see eligibility.py for who
+waits). A pending booking holds its place, so approving it can never overbook."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bookyourplace.bookings import locking, waiting_list
+from bookyourplace.bookings.errors import BookingError, SessionCancelled
+from bookyourplace.bookings.models import Booking
+from bookyourplace.notifications import services as notifications
+from bookyourplace.privacy.models import AuditEvent
+from bookyourplace.privacy.services import Actor, record
+from bookyourplace.programmes.models import Session
+
+
+class NotAwaitingApproval(BookingError):
+    message = _("This booking is not waiting for approval.")
+
+
+def _lock(booking_id: int) -> tuple[Session, Booking]:
+    session = locking.lock_session(Booking.objects.values_list("session_id", flat=True).get(pk=booking_id))
+    return session, Booking.objects.select_for_update().get(pk=booking_id)
+
+
+def approve_booking(*, booking_id: int, actor: Actor, now: datetime | None = None) -> Booking:
+    """Confirm a pending booking; refused if the session has been cancelled meanwhile."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session, booking = _lock(booking_id)
+        if not booking.is_pending:
+            raise NotAwaitingApproval()
+        if session.is_cancelled:
+            raise SessionCancelled()
+        booking.status = Booking.Status.CONFIRMED
+        booking.decided_at = now
+        booking.save(update_fields=["status", "decided_at"])
+        notifications.queue_booking_approved(booking=booking)
+        record(
+            actor=actor,
+            action=AuditEvent.Action.APPROVED_BOOKING,
+            summary=f"Approved {booking.reference} ({booking.full_name})",
+            subject=booking,
+            programme_id=session.programme_id,
+        )
+    return booking
+
+
+def reject_booking(*, booking_id: int, reason: str, actor: Actor, now: datetime | None = None) -> Booking:
+    """Turn down a pending booking with a reason the person is told; the place goes to the
+    waiting list."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session, booking = _lock(booking_id)
+        if not booking.is_pending:
+            raise NotAwaitingApproval()
+        booking.status = Booking.Status.REJECTED
+        booking.decided_at = now
+        booking.decision_reason = reason.strip()
+        booking.save(update_fields=["status", "decided_at", "decision_reason"])
+        notifications.queue_booking_rejected(booking=booking, note=booking.decision_reason)
+        record(
+            actor=actor,
+            action=AuditEvent.Action.REJECTED_BOOKING,
+            summary=f"Did not approve {booking.reference} ({booking.full_name}). Reason: {booking.decision_reason}",
+            subject=booking,
+            programme_id=session.programme_id,
+        )
+        waiting_list.offer_free_places(session=session, now=now)
+    return booking
+
+
+def approve_bookings(*, booking_ids: list[int], actor: Actor) -> tuple[int, list[str]]:
+    """Approve several at once. Returns how many were approved and, for each refused, why."""
+    approved, refused = 0, []
+    for booking_id in booking_ids:
+        try:
+            approve_booking(booking_id=booking_id, actor=actor)
+            approved += 1
+        except BookingError as refusal:
+            reference = Booking.objects.values_list("reference", flat=True).get(pk=booking_id)
+            refused.append(f"{reference}: {refusal.message}")
+    return approved, refused
+
+
+def reject_bookings(*, booking_ids: list[int], reason: str, actor: Actor) -> int:
+    rejected = 0
+    for booking_id in booking_ids:
+        try:
+            reject_booking(booking_id=booking_id, reason=reason, actor=actor)
+            rejected += 1
+        except NotAwaitingApproval:
+            continue  # decided meanwhile by someone else
+    return rejected

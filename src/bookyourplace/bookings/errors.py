@@ -1,0 +1,47 @@
+"""What the booking rules say when they say no. Each message is written for the person
+booking; faces show it as it is (a form error, a page, problem JSON, a line on the CLI)."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingError(Exception):
+    message = _("Sorry, that booking could not be made.")
+
+    def __init__(self, message=None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+
+
+class SessionFull(BookingError):
+    message = _("Sorry, this session is fully booked.")
+
+
+class BookingClosed(BookingError):
+    message = _("Sorry, booking for this session has closed.")
+
+
+class BookingNotOpenYet(BookingError):
+    message = _("Booking for this session has not opened yet.")
+
+
+class SessionCancelled(BookingError):
+    message = _("Sorry, this session has been cancelled.")
+
+
+class SessionNotAvailable(BookingError):
+    message = _("This session is not open for booking.")
+
+
+class AlreadyBooked(BookingError):
+    message = _(
+        "This email address already has a place on this session. We have sent the link to "
+        "manage that booking to the email address again."
+    )
+
+
+class CancellationNotAllowed(BookingError):
+    message = _("This booking can no longer be cancelled online.")
+
+
+class OfferNotOpen(BookingError):
+    message = _("This offer has run out or has already been answered.")

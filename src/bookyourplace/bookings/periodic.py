@@ -1,0 +1,30 @@
+"""The minute-by-minute work: offers that ran out, and reminders that are due."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from bookyourplace.bookings import waiting_list
+from bookyourplace.bookings.tasks import run_periodic_work
+from bookyourplace.notifications import reminders
+
+logger = logging.getLogger(__name__)
+
+
+def run_once(*, now: datetime) -> dict:
+    expired = waiting_list.expire_offers(now=now)
+    queued = reminders.send_due_reminders(now=now)
+    if expired or queued:
+        logger.info("Periodic work: %s offers passed on, %s reminders queued", expired, queued)
+    return {"offers_expired": expired, "reminders_queued": queued}
+
+
+def schedule_next(*, after: timedelta = timedelta(0)) -> bool:
+    """Queue the next run unless one is already waiting. Returns True if it queued one."""
+    waiting = DBTaskResult.objects.filter(task_path=run_periodic_work.module_path, status="READY")
+    if waiting.exists():
+        return False
+    run_periodic_work.using(run_after=timezone.now() + after).enqueue()
+    return True

@@ -1,0 +1,118 @@
+"""The waiting list: fair, first come first served, and automatic.
+
+A freed place (a cancellation, a rejection, more capacity, an offer that ran out) goes to
+the first person waiting, as an offer that holds the place for a time the organiser sets
+(or, if the session says so, straight as a booking). Offers hold places like bookings do,
+and a free place with people waiting is never open to newcomers, so nobody jumps the queue.
+Callers hold the session's row lock (locking.lock_session) whenever they free places.
+"""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from bookyourplace.bookings import locking
+from bookyourplace.bookings.availability import count_places
+from bookyourplace.bookings.eligibility import status_for_a_place, tell_about_place
+from bookyourplace.bookings.errors import OfferNotOpen
+from bookyourplace.bookings.models import Booking
+from bookyourplace.notifications import services as notifications
+from bookyourplace.privacy.models import AuditEvent
+from bookyourplace.privacy.services import SYSTEM, Actor, record
+from bookyourplace.programmes.models import Session
+
+
+def first_waiting(session: Session) -> Booking | None:
+    return (
+        Booking.objects.select_for_update()
+        .filter(session=session, status=Booking.Status.WAITING)
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
+def offer_free_places(*, session: Session, now: datetime | None = None) -> list[Booking]:
+    """Give every free place to the next person waiting. The caller holds the session lock."""
+    now = now or timezone.now()
+    if session.is_cancelled or now >= session.closes_at:
+        return []
+    taken, _waiting = count_places(session)
+    given = []
+    for _place in range(max(session.capacity - taken, 0)):
+        booking = first_waiting(session)
+        if booking is None:
+            break
+        if session.confirm_from_waiting_list:
+            booking.status = status_for_a_place(session, booking.email)
+            booking.save(update_fields=["status"])
+            tell_about_place(booking)
+        else:
+            hold = timedelta(hours=session.programme.offer_hold_hours)
+            booking.status = Booking.Status.OFFERED
+            booking.offered_at = now
+            booking.offer_expires_at = min(now + hold, session.closes_at)
+            booking.save(update_fields=["status", "offered_at", "offer_expires_at"])
+            notifications.queue_place_offered(booking=booking)
+        record(
+            actor=SYSTEM,
+            action=AuditEvent.Action.OFFERED_PLACE,
+            summary=f"Gave the next free place to {booking.reference} ({booking.full_name}): {booking.get_status_display()}",
+            subject=booking,
+            programme_id=session.programme_id,
+        )
+        given.append(booking)
+    return given
+
+
+def accept_offer(*, booking_id: int, actor: Actor | None = None, now: datetime | None = None) -> Booking:
+    """The person offered a place takes it, before the offer runs out."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = locking.lock_session(Booking.objects.values_list("session_id", flat=True).get(pk=booking_id))
+        booking = Booking.objects.select_for_update().get(pk=booking_id)
+        if not booking.is_offered or now >= booking.offer_expires_at or session.is_cancelled:
+            raise OfferNotOpen()
+        booking.status = status_for_a_place(session, booking.email)
+        booking.save(update_fields=["status"])
+        booking.session = session
+        tell_about_place(booking)
+        record(
+            actor=actor or Actor(label=booking.full_name),
+            action=AuditEvent.Action.ACCEPTED_OFFER,
+            summary=f"{booking.reference} ({booking.full_name}) accepted the offered place",
+            subject=booking,
+            programme_id=session.programme_id,
+        )
+    return booking
+
+
+def expire_offers(*, now: datetime | None = None) -> int:
+    """Pass every offer that has run out to the next person waiting. Run by the worker
+    every minute; safe to run twice at once (each session is handled under its lock)."""
+    now = now or timezone.now()
+    expired = 0
+    session_ids = (
+        Booking.objects.filter(status=Booking.Status.OFFERED, offer_expires_at__lte=now)
+        .values_list("session_id", flat=True)
+        .distinct()
+    )
+    for session_id in list(session_ids):
+        with transaction.atomic():
+            session = locking.lock_session(session_id)
+            for booking in Booking.objects.select_for_update().filter(
+                session=session, status=Booking.Status.OFFERED, offer_expires_at__lte=now
+            ):
+                booking.status = Booking.Status.OFFER_EXPIRED
+                booking.save(update_fields=["status"])
+                notifications.queue_offer_expired(booking=booking)
+                record(
+                    actor=SYSTEM,
+                    action=AuditEvent.Action.OFFER_EXPIRED,
+                    summary=f"The offer to {booking.reference} ({booking.full_name}) ran out",
+                    subject=booking,
+                    programme_id=session.programme_id,
+                )
+                expired += 1
+            offer_free_places(session=session, now=now)
+    return expired

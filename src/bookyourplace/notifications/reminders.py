@@ -1,0 +1,115 @@
+"""Reminders before a session, on the programme's schedule.
+
+Each booking gets each reminder at most once: the reminder's outbox row carries a unique
+key (booking and reminder), so a second worker, or a worker restarted half-way through a
+run, cannot queue it again, and the outbox sends each row once. A booking made after a
+reminder's moment does not get that reminder; cancelled, pending and waiting bookings get
+none.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from bookyourplace.bookings.models import Booking
+from bookyourplace.notifications import services as notifications
+from bookyourplace.notifications.models import Email
+from bookyourplace.programmes.models import Programme, Session
+
+
+@dataclass(frozen=True)
+class Reminder:
+    key: str  # stable name, part of the dedupe key: "5d", "1d", "60m"
+    before: timedelta
+    online_only: bool = False
+
+    @property
+    def joining(self) -> bool:
+        return self.online_only
+
+
+def schedule(programme: Programme) -> list[Reminder]:
+    """The programme's reminders: days before (e.g. "5,1"), and "starting soon" with the
+    joining link for online sessions."""
+    reminders = []
+    for part in programme.reminder_days.replace(";", ",").split(","):
+        part = part.strip()
+        if part.isdigit() and int(part) > 0:
+            reminders.append(Reminder(key=f"{int(part)}d", before=timedelta(days=int(part))))
+    if programme.joining_reminder_minutes:
+        minutes = programme.joining_reminder_minutes
+        reminders.append(Reminder(key=f"{minutes}m", before=timedelta(minutes=minutes), online_only=True))
+    return reminders
+
+
+def parse_reminder_days(text: str) -> str:
+    """Check an organiser's "5, 1" and return it tidied; ValueError with a message if wrong."""
+    days = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+    if not all(day.isdigit() and 0 < int(day) <= 60 for day in days):
+        raise ValueError(_("Enter whole numbers of days between 1 and 60, separated by commas, like 5, 1"))
+    return ",".join(str(n) for n in sorted({int(day) for day in days}, reverse=True))
+
+
+def dedupe_key(booking: Booking, reminder: Reminder) -> str:
+    return f"reminder:{booking.pk}:{reminder.key}"
+
+
+def _note(reminder: Reminder) -> str:
+    if reminder.online_only:
+        minutes = int(reminder.before.total_seconds() // 60)
+        return ngettext(
+            "Your online session starts in %(count)d minute. Here is your joining link.",
+            "Your online session starts in %(count)d minutes. Here is your joining link.",
+            minutes,
+        ) % {"count": minutes}
+    days = reminder.before.days
+    return ngettext(
+        "Your session is in %(count)d day.", "Your session is in %(count)d days.", days
+    ) % {"count": days}
+
+
+def send_due_reminders(*, now: datetime | None = None) -> int:
+    """Queue every reminder whose moment has come. Returns how many were queued."""
+    now = now or timezone.now()
+    queued = 0
+    # Only sessions still to start can be due; the longest schedule bounds how far ahead to look.
+    upcoming = Session.objects.filter(
+        status=Session.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + timedelta(days=61)
+    ).select_related("programme")
+    for session in upcoming:
+        for reminder in schedule(session.programme):
+            if reminder.online_only and not session.is_online:
+                continue
+            moment = session.starts_at - reminder.before
+            if now < moment:
+                continue
+            queued += _queue_for_session(session, reminder, moment)
+    return queued
+
+
+def _queue_for_session(session: Session, reminder: Reminder, moment: datetime) -> int:
+    already = Email.objects.filter(booking=OuterRef("pk"), kind=Email.Kind.REMINDER, dedupe_key__endswith=f":{reminder.key}")
+    due = (
+        Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED, created_at__lte=moment)
+        .exclude(Exists(already))
+        .select_related("session__programme")
+    )
+    queued = 0
+    for booking in due.iterator(chunk_size=500):
+        try:
+            with transaction.atomic():
+                notifications.queue_reminder(
+                    booking=booking,
+                    dedupe_key=dedupe_key(booking, reminder),
+                    include_joining_details=reminder.joining or session.is_online,
+                    note=_note(reminder),
+                )
+        except IntegrityError:
+            continue  # another worker queued this one first
+        queued += 1
+    return queued
