@@ -285,5 +285,7 @@ LOGGING = {
 # --- Book Your Place ------------------------------------------------------------------------
 # "3 places left" is shown when this many places or fewer remain.
 BYP_FEW_PLACES_LEFT = env.int("BYP_FEW_PLACES_LEFT", default=5)
+# How long a worker may hold emails it claimed before another worker takes them back.
+BYP_EMAIL_CLAIM_LEASE_SECONDS = env.int("BYP_EMAIL_CLAIM_LEASE_SECONDS", default=120)
 # A person asking again for their manage link gets at most one email in this many seconds.
 BYP_MANAGE_LINK_RESEND_SECONDS = env.int("BYP_MANAGE_LINK_RESEND_SECONDS", default=300)

@@ -9,6 +9,7 @@ from django_tasks_db.models import DBTaskResult
 from bookyourplace.bookings import waiting_list
 from bookyourplace.bookings.tasks import run_periodic_work
 from bookyourplace.notifications import reminders
+from bookyourplace.notifications import services as notifications
 
 logger = logging.getLogger(__name__)
 
@@ -16,6 +17,9 @@ logger = logging.getLogger(__name__)
 def run_once(*, now: datetime) -> dict:
     expired = waiting_list.expire_offers(now=now)
     queued = reminders.send_due_reminders(now=now)
+    # A safety net: emails a killed worker abandoned, or whose delivery run was lost.
+    if notifications.recover_abandoned(now=now) or notifications.has_due_email(now=now):
+        notifications.request_delivery()
     if expired or queued:
         logger.info("Periodic work: %s offers passed on, %s reminders queued", expired, queued)
     return {"offers_expired": expired, "reminders_queued": queued}

@@ -23,7 +23,7 @@ from bookyourplace.bookings.links import manage_url
 from bookyourplace.bookings.models import Booking
 from bookyourplace.core.formatting import session_date, time_range
 from bookyourplace.notifications.models import Email, Message
-from bookyourplace.notifications.tasks import send_email
+from bookyourplace.notifications.tasks import deliver_outbox
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor, record
 from bookyourplace.programmes.models import Programme, Session
@@ -241,8 +241,7 @@ def send_message(
             )
             if any(email.pk is None for email in emails):  # a database that cannot return ids from a bulk insert
                 emails = list(Email.objects.filter(message=message))
-            for email in emails:
-                send_email.enqueue(email_id=email.pk)
+            deliver_outbox.enqueue()  # one delivery run sends them all, in batches
             message.recipients = len(emails)
             message.save(update_fields=["recipients"])
             where = f"session '{session.title}'" if session is not None else f"programme '{programme.title}'"

@@ -89,6 +89,8 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
             if now < moment:
                 continue
             queued += _queue_for_session(session, reminder, moment)
+    if queued:
+        notifications.request_delivery()
     return queued
 
 

@@ -1,8 +1,14 @@
 """Queueing and delivering email.
 
-Queueing writes an outbox row and a task in the caller's transaction; nothing is sent
-inside a web request. The worker delivers each row once, retrying with back-off while the
-mail server is unreachable.
+Queueing writes an outbox row (and asks for a delivery run) in the caller's transaction;
+nothing is sent inside a web request. The worker delivers due rows in batches over one
+SMTP connection, marks each one sent the moment the server accepts it, and retries with
+back-off while the mail server is unreachable.
+
+A worker killed mid-batch (SIGKILL) leaves its claimed rows in SENDING. After a lease they
+are recovered: rows it never started are queued again; the one it was sending at that
+instant may or may not have arrived, so it is marked failed ("in doubt") for an organiser
+to re-send rather than risk sending it twice.
 """
 
 import logging
@@ -10,22 +16,32 @@ import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, mailers
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications import invites
 from bookyourplace.notifications.models import Email
 from bookyourplace.notifications.rendering import render_email
-from bookyourplace.notifications.tasks import send_account_email, send_email
+from bookyourplace.notifications.tasks import deliver_outbox, send_account_email
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 12
+# Emails claimed and sent per round; each is marked sent the moment the server accepts it.
+BATCH_SIZE = 50
 FIRST_RETRY_SECONDS = 30
 LONGEST_RETRY_SECONDS = 60 * 60
+
+
+def request_delivery(*, run_after=None) -> None:
+    """Ask the worker for a delivery run (now, or at ``run_after``)."""
+    if run_after is None:
+        deliver_outbox.enqueue()
+    else:
+        deliver_outbox.using(run_after=run_after).enqueue()
 
 
 def _queue(
@@ -37,6 +53,7 @@ def _queue(
     note: str = "",
     to: str = "",
     dedupe_key: str | None = None,
+    deliver: bool = True,
 ) -> Email:
     email = Email.objects.create(
         booking=booking,
@@ -48,7 +65,8 @@ def _queue(
         note=note,
         dedupe_key=dedupe_key,
     )
-    send_email.enqueue(email_id=email.pk)
+    if deliver:
+        request_delivery()
     return email
 
 
@@ -91,12 +109,14 @@ def queue_offer_expired(*, booking: Booking) -> Email:
 
 
 def queue_reminder(*, booking: Booking, dedupe_key: str, include_joining_details: bool, note: str) -> Email:
+    """Queued in bulk: the caller asks for one delivery run afterwards."""
     return _queue(
         booking=booking,
         kind=Email.Kind.REMINDER,
         include_joining_details=include_joining_details,
         note=note,
         dedupe_key=dedupe_key,
+        deliver=False,
     )
 
 
@@ -130,36 +150,115 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), LONGEST_RETRY_SECONDS))
 
 
-def deliver(*, email_id: int) -> str:
-    """Send one queued email. Returns its status afterwards.
+def has_due_email(*, now) -> bool:
+    return _due(now).exists()
 
-    The row is claimed with a conditional UPDATE, so a second worker (or a repeated task)
-    finds nothing to do. No database lock is held while talking to the mail server.
-    """
-    now = timezone.now()
-    claimed = Email.objects.filter(pk=email_id, status=Email.Status.QUEUED).update(
-        status=Email.Status.SENDING, attempts=F("attempts") + 1
+
+def _due(now):
+    return Email.objects.filter(status=Email.Status.QUEUED).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
-    if not claimed:
-        return Email.objects.filter(pk=email_id).values_list("status", flat=True).first() or "missing"
-    email = Email.objects.select_related("booking__session__programme__organiser").get(pk=email_id)
-    try:
-        render_email(email).send()
-    except (smtplib.SMTPException, OSError) as exc:
-        if email.attempts >= MAX_ATTEMPTS:
-            logger.error("Giving up on email %s to %s after %s attempts: %s", email.pk, email.to, email.attempts, exc)
-            Email.objects.filter(pk=email.pk).update(status=Email.Status.FAILED, last_error=str(exc)[:2000])
-            return Email.Status.FAILED
-        next_attempt = now + retry_delay(email.attempts)
-        logger.warning("Email %s not sent (%s); trying again at %s", email.pk, exc, next_attempt.isoformat())
-        with transaction.atomic():
-            Email.objects.filter(pk=email.pk).update(
-                status=Email.Status.QUEUED, last_error=str(exc)[:2000], next_attempt_at=next_attempt
+
+
+def _claim(*, now, limit: int, email_id: int | None = None) -> list[int]:
+    """Take up to ``limit`` due rows for this worker. Rows another worker holds are skipped
+    (SKIP LOCKED on PostgreSQL; SQLite runs one writer at a time), and the conditional
+    UPDATE means a row is only ever claimed once."""
+    with transaction.atomic():
+        due = _due(now).order_by("pk")
+        if email_id is not None:
+            due = due.filter(pk=email_id)
+        ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
+        if ids:
+            Email.objects.filter(pk__in=ids, status=Email.Status.QUEUED).update(
+                status=Email.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now, send_started_at=None
             )
-            send_email.using(run_after=next_attempt).enqueue(email_id=email.pk)
-        return Email.Status.QUEUED
-    Email.objects.filter(pk=email.pk).update(status=Email.Status.SENT, sent_at=timezone.now(), last_error="")
-    return Email.Status.SENT
+    return ids
+
+
+def recover_abandoned(*, now=None) -> int:
+    """Rows a killed worker left in SENDING, once their lease has passed."""
+    now = now or timezone.now()
+    stale = Email.objects.filter(status=Email.Status.SENDING, claimed_at__lt=now - claim_lease())
+    never_started = stale.filter(send_started_at__isnull=True).update(status=Email.Status.QUEUED)
+    in_doubt = stale.filter(send_started_at__isnull=False).update(
+        status=Email.Status.FAILED,
+        last_error="The worker stopped while sending this email: it may or may not have arrived. Re-send it if needed.",
+    )
+    if never_started or in_doubt:
+        logger.warning("Recovered %s unsent emails; %s in doubt marked failed", never_started, in_doubt)
+    return never_started + in_doubt
+
+
+def claim_lease() -> timedelta:
+    return timedelta(seconds=settings.BYP_EMAIL_CLAIM_LEASE_SECONDS)
+
+
+def deliver_due(*, batch_size: int = BATCH_SIZE, email_id: int | None = None, now=None) -> dict:
+    """Send due emails over one SMTP connection until none are left (or the server fails).
+
+    Returns counts by outcome. Safe with any number of workers at once.
+    """
+    now = now or timezone.now()
+    counts = {"sent": 0, "retrying": 0, "failed": 0}
+    if email_id is None:
+        recover_abandoned(now=now)
+    connection = mailers.default  # opened on the first email, kept open for the run
+    try:
+        while ids := _claim(now=now, limit=batch_size, email_id=email_id):
+            for position, pk in enumerate(ids):
+                outcome = _send_one(pk, connection, now)
+                counts[outcome] += 1
+                if outcome == "retrying":
+                    # The server is unreachable: give the rest of the batch back untouched.
+                    Email.objects.filter(pk__in=ids[position + 1 :], status=Email.Status.SENDING).update(
+                        status=Email.Status.QUEUED, attempts=F("attempts") - 1
+                    )
+                    return counts
+            if email_id is not None:
+                break
+            now = timezone.now()
+    finally:
+        connection.close()
+    return counts
+
+
+def _send_one(pk: int, connection, now) -> str:
+    email = Email.objects.select_related("booking__session__programme__organiser", "message").get(pk=pk)
+    Email.objects.filter(pk=pk).update(send_started_at=timezone.now())
+    try:
+        message = render_email(email)
+        connection.open()
+        connection.send_messages([message])
+    except smtplib.SMTPRecipientsRefused as exc:
+        # The server will never take this address: retrying cannot help.
+        Email.objects.filter(pk=pk).update(status=Email.Status.FAILED, last_error=str(exc)[:2000])
+        return "failed"
+    except (smtplib.SMTPException, OSError) as exc:
+        return _retry_later(email, exc, now)
+    Email.objects.filter(pk=pk).update(status=Email.Status.SENT, sent_at=timezone.now(), last_error="")
+    return "sent"
+
+
+def _retry_later(email: Email, exc: Exception, now) -> str:
+    if email.attempts >= MAX_ATTEMPTS:
+        logger.error("Giving up on email %s to %s after %s attempts: %s", email.pk, email.to, email.attempts, exc)
+        Email.objects.filter(pk=email.pk).update(status=Email.Status.FAILED, last_error=str(exc)[:2000])
+        return "failed"
+    next_attempt = now + retry_delay(email.attempts)
+    logger.warning("Email %s not sent (%s); trying again at %s", email.pk, exc, next_attempt.isoformat())
+    with transaction.atomic():
+        Email.objects.filter(pk=email.pk).update(
+            status=Email.Status.QUEUED, last_error=str(exc)[:2000], next_attempt_at=next_attempt, send_started_at=None
+        )
+        request_delivery(run_after=next_attempt)
+    return "retrying"
+
+
+def deliver(*, email_id: int) -> str:
+    """Send this one email if it is due. Returns its status afterwards."""
+    deliver_due(email_id=email_id, batch_size=1)
+    return Email.objects.filter(pk=email_id).values_list("status", flat=True).first() or "missing"
 
 
 def queue_account_email(*, to: str, subject: str, body: str) -> None:

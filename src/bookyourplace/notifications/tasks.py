@@ -4,11 +4,12 @@ from django.tasks import task
 
 
 @task(queue_name="email")
-def send_email(*, email_id: int) -> str:
+def deliver_outbox() -> dict:
+    """Send every due email in the outbox (see services.deliver_due)."""
     # Imported here because services.py enqueues this task.
-    from bookyourplace.notifications.services import deliver
+    from bookyourplace.notifications.services import deliver_due
 
-    return deliver(email_id=email_id)
+    return deliver_due()
 
 
 @task(queue_name="email")

@@ -21,7 +21,8 @@ from bookyourplace.core.formatting import session_date
 from bookyourplace.core.requests import actor_for
 from bookyourplace.notifications.invites import CANCEL, REQUEST, build_invite
 from bookyourplace.programmes.models import Organiser, Programme, Session
-from bookyourplace.public.forms import BookingForm, CancelBookingForm
+from bookyourplace.bookings.forms import BookingForm
+from bookyourplace.public.forms import CancelBookingForm
 
 CONFIRMED_BOOKING_KEY = "byp_confirmed_booking"
 

@@ -19,7 +19,7 @@ from bookyourplace.core.forms import GovukForm
 from bookyourplace.core.requests import actor_for
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import record
-from bookyourplace.public.forms import BookingForm
+from bookyourplace.bookings.forms import BookingForm
 
 BOOKINGS_PER_PAGE = 50
 

@@ -408,6 +408,7 @@ def race_cancel_against_newcomer(session, to_cancel, newcomer_email, join_waitin
 
     def cancel():
         try:
+            connection.ensure_connection()  # connect first, so both really start together
             barrier.wait(timeout=BARRIER_TIMEOUT_SECONDS)
             services.cancel_booking(booking_id=to_cancel.pk)
             results["cancel"] = "cancelled"
@@ -418,6 +419,7 @@ def race_cancel_against_newcomer(session, to_cancel, newcomer_email, join_waitin
 
     def newcomer():
         try:
+            connection.ensure_connection()  # connect first, so both really start together
             barrier.wait(timeout=BARRIER_TIMEOUT_SECONDS)
             booking = book(session, newcomer_email, waiting=join_waiting_list)
             results["newcomer"] = booking.status

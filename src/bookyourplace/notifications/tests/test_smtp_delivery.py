@@ -16,7 +16,7 @@ from bookyourplace.bookings.services import book_place
 from bookyourplace.notifications.invites import invite_uid
 from bookyourplace.notifications.models import Email
 from bookyourplace.notifications.services import deliver, retry_delay
-from bookyourplace.notifications.tasks import send_email
+from bookyourplace.notifications.tasks import deliver_outbox
 
 
 class CollectingHandler:
@@ -113,8 +113,8 @@ def only_event(calendar: Calendar):
     return event
 
 
-def ready_send_email_tasks():
-    return DBTaskResult.objects.filter(status="READY", task_path=send_email.module_path)
+def ready_delivery_runs():
+    return DBTaskResult.objects.filter(status="READY", task_path=deliver_outbox.module_path)
 
 
 @pytest.mark.django_db
@@ -205,9 +205,9 @@ def test_deliver_smtp_server_down_keeps_email_queued_and_schedules_retry(
     assert "Connection refused" in outbox_row.last_error
     assert before + retry_delay(1) <= outbox_row.next_attempt_at <= after + retry_delay(1)
     assert outbox_row.next_attempt_at > after
-    (retry,) = ready_send_email_tasks()
+    (retry,) = ready_delivery_runs()
     assert retry.run_after == outbox_row.next_attempt_at
-    assert retry.args_kwargs["kwargs"] == {"email_id": outbox_row.pk}
+    assert retry.args_kwargs["kwargs"] == {}  # a delivery run sends every email due by then
 
 
 @pytest.mark.django_db
@@ -231,7 +231,8 @@ def test_deliver_retry_after_server_returns_sends_once(stopped_smtp_server, sess
     assert stopped_smtp_server.envelopes == []
 
     # Act: the retry falls due
-    ready_send_email_tasks().update(run_after=timezone.now())
+    Email.objects.update(next_attempt_at=timezone.now())
+    ready_delivery_runs().update(run_after=timezone.now())
     run_worker()
 
     # Assert
@@ -241,7 +242,7 @@ def test_deliver_retry_after_server_returns_sends_once(stopped_smtp_server, sess
     assert outbox_row.status == Email.Status.SENT
     assert outbox_row.attempts == 2
     assert outbox_row.last_error == ""
-    assert ready_send_email_tasks().count() == 0
+    assert ready_delivery_runs().count() == 0
 
 
 @pytest.mark.django_db

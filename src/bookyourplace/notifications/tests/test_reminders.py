@@ -1,0 +1,371 @@
+"""Reminders before a session: on the programme's schedule, to confirmed attendees, once each.
+
+Time is moved by passing ``now=`` to send_due_reminders. Bookings are made now and sessions
+start a month ahead, so each reminder's moment comes after the bookings were made.
+"""
+
+import threading
+import time
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from bookyourplace.bookings import services
+from bookyourplace.bookings.models import Booking
+from bookyourplace.bookings.services import AttendeeDetails
+from bookyourplace.notifications import reminders
+from bookyourplace.notifications import services as notifications
+from bookyourplace.notifications.models import Email
+from bookyourplace.notifications.reminders import Reminder, parse_reminder_days, schedule, send_due_reminders
+from bookyourplace.programmes.models import ApprovalMode, Session
+
+SECRET_LINK = "https://teams.microsoft.com/l/meetup-join/secret-joining-link"
+SECOND = timedelta(seconds=1)
+FIVE_DAYS = timedelta(days=5)
+ONE_DAY = timedelta(days=1)
+ONE_HOUR = timedelta(minutes=60)
+BARRIER_TIMEOUT_SECONDS = 30
+
+
+def book(session, email, *, waiting=False):
+    attendee = AttendeeDetails(
+        first_name=email.split("@")[0].title(),
+        last_name="Tester",
+        email=email,
+        organisation="Coventry City Council",
+        sector="schools",
+        job_title="Designated safeguarding lead",
+    )
+    return services.book_place(session_id=session.pk, attendee=attendee, join_waiting_list=waiting)
+
+
+def reminder_keys() -> list[tuple[str, str]]:
+    """(recipient, reminder) for every reminder row, sorted."""
+    rows = Email.objects.filter(kind=Email.Kind.REMINDER).values_list("to", "dedupe_key")
+    return sorted((to, key.rsplit(":", 1)[1]) for to, key in rows)
+
+
+def reminders_sent() -> Counter:
+    return Counter(m.to[0] for m in mail.outbox if m.subject.startswith("Reminder: "))
+
+
+@pytest.fixture
+def starts():
+    return (timezone.now() + timedelta(days=30)).replace(second=0, microsecond=0)
+
+
+# --- The schedule -----------------------------------------------------------------------------
+
+
+def test_schedule_five_one_and_sixty_minutes_gives_three_reminders(programme):
+    programme.reminder_days = "5,1"
+    programme.joining_reminder_minutes = 60
+
+    result = schedule(programme)
+
+    assert result == [
+        Reminder(key="5d", before=FIVE_DAYS),
+        Reminder(key="1d", before=ONE_DAY),
+        Reminder(key="60m", before=ONE_HOUR, online_only=True),
+    ]
+
+
+def test_schedule_without_a_joining_reminder_has_only_the_days(programme):
+    programme.reminder_days = "3"
+    programme.joining_reminder_minutes = 0
+
+    assert schedule(programme) == [Reminder(key="3d", before=timedelta(days=3))]
+
+
+def test_parse_reminder_days_tidies_spaces():
+    assert parse_reminder_days("5, 1") == "5,1"
+    assert parse_reminder_days("1, 5 ,5") == "5,1"
+
+
+@pytest.mark.parametrize("text", ["five", "5, one", "0", "-1", "61", "1.5"])
+def test_parse_reminder_days_refuses_anything_but_whole_days(text):
+    with pytest.raises(ValueError, match="Enter whole numbers of days between 1 and 60"):
+        parse_reminder_days(text)
+
+
+# --- When each reminder goes ------------------------------------------------------------------
+
+
+def test_each_reminder_goes_at_its_moment_and_not_before(make_session, starts):
+    # Arrange
+    session = make_session(starts_at=starts)
+    book(session, "alex@coventry.gov.uk")
+    moments = [starts - FIVE_DAYS, starts - ONE_DAY, starts - ONE_HOUR]
+
+    # Act: just before and just at each moment
+    queued = []
+    for moment in moments:
+        queued.append(send_due_reminders(now=moment - SECOND))
+        queued.append(send_due_reminders(now=moment))
+
+    # Assert
+    assert queued == [0, 1, 0, 1, 0, 1]
+    assert reminder_keys() == [
+        ("alex@coventry.gov.uk", "1d"),
+        ("alex@coventry.gov.uk", "5d"),
+        ("alex@coventry.gov.uk", "60m"),
+    ]
+
+
+def test_a_reminder_still_goes_just_after_its_moment(make_session, starts):
+    session = make_session(starts_at=starts)
+    book(session, "alex@coventry.gov.uk")
+
+    queued = send_due_reminders(now=starts - FIVE_DAYS + timedelta(minutes=1))
+
+    assert queued == 1
+    assert reminder_keys() == [("alex@coventry.gov.uk", "5d")]
+
+
+def test_no_reminder_goes_once_the_session_has_started(make_session, starts):
+    session = make_session(starts_at=starts)
+    book(session, "alex@coventry.gov.uk")
+
+    assert send_due_reminders(now=starts) == 0
+    assert reminder_keys() == []
+
+
+def test_running_twice_sends_each_reminder_once(make_session, starts, run_worker):
+    # Arrange
+    session = make_session(starts_at=starts)
+    for name in ("alex", "bea", "cai"):
+        book(session, f"{name}@coventry.gov.uk")
+    now = starts - FIVE_DAYS
+
+    # Act
+    first = send_due_reminders(now=now)
+    second = send_due_reminders(now=now + SECOND)
+    run_worker()
+
+    # Assert
+    assert (first, second) == (3, 0)
+    assert Email.objects.filter(kind=Email.Kind.REMINDER).count() == 3
+    assert reminders_sent() == {"alex@coventry.gov.uk": 1, "bea@coventry.gov.uk": 1, "cai@coventry.gov.uk": 1}
+
+
+def test_the_reminder_says_how_soon_the_session_is(make_session, starts, run_worker):
+    # Arrange
+    session = make_session(starts_at=starts)
+    book(session, "alex@coventry.gov.uk")
+
+    # Act
+    send_due_reminders(now=starts - FIVE_DAYS)
+    run_worker()
+
+    # Assert
+    (reminder,) = [m for m in mail.outbox if m.subject.startswith("Reminder: ")]
+    assert reminder.subject.startswith(f"Reminder: {session.title}, ")
+    assert "Your session is in 5 days." in reminder.body
+
+
+# --- Who gets reminders -----------------------------------------------------------------------
+
+
+def test_a_booking_made_after_the_reminders_moment_does_not_get_it(make_session):
+    # Arrange: the session starts in 3 days, so the 5-day reminder's moment has passed
+    starts = (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
+    session = make_session(starts_at=starts)
+    book(session, "late@coventry.gov.uk")
+
+    # Act
+    now_queued = send_due_reminders(now=timezone.now())
+    one_day_queued = send_due_reminders(now=starts - ONE_DAY)
+
+    # Assert
+    assert now_queued == 0
+    assert one_day_queued == 1
+    assert reminder_keys() == [("late@coventry.gov.uk", "1d")]
+
+
+def test_cancelled_pending_waiting_and_offered_bookings_get_no_reminders(programme, make_session, starts):
+    # Arrange: trusted domains, two places
+    programme.approval_mode = ApprovalMode.TRUSTED_DOMAINS
+    programme.trusted_domains = "coventry.gov.uk"
+    programme.save()
+    session = make_session(starts_at=starts, capacity=2)
+    cancelled = book(session, "cancelled@coventry.gov.uk")
+    services.cancel_booking(booking_id=cancelled.pk)
+    book(session, "confirmed@coventry.gov.uk")
+    pending = book(session, "pending@gmail.com")
+    book(session, "waiting@coventry.gov.uk", waiting=True)
+    book(session, "offered@coventry.gov.uk", waiting=True)
+    Booking.objects.filter(email="offered@coventry.gov.uk").update(
+        status=Booking.Status.OFFERED, offer_expires_at=starts
+    )
+
+    # Act: every reminder's moment, in turn
+    for moment in (starts - FIVE_DAYS, starts - ONE_DAY, starts - ONE_HOUR):
+        send_due_reminders(now=moment)
+
+    # Assert
+    assert pending.status == Booking.Status.PENDING
+    assert reminder_keys() == [
+        ("confirmed@coventry.gov.uk", "1d"),
+        ("confirmed@coventry.gov.uk", "5d"),
+        ("confirmed@coventry.gov.uk", "60m"),
+    ]
+
+
+def test_a_cancelled_session_sends_no_reminders(make_session, starts):
+    session = make_session(starts_at=starts)
+    book(session, "alex@coventry.gov.uk")
+    Session.objects.filter(pk=session.pk).update(status=Session.Status.CANCELLED)
+
+    assert send_due_reminders(now=starts - ONE_HOUR) == 0
+    assert reminder_keys() == []
+
+
+def test_the_one_hour_reminder_carries_the_joining_link_and_is_for_online_sessions_only(
+    make_session, starts, run_worker
+):
+    # Arrange
+    online = make_session(starts_at=starts)
+    in_person = make_session(
+        starts_at=starts,
+        delivery=Session.Delivery.IN_PERSON,
+        venue="Friargate",
+        room="Room 1.4",
+        platform="",
+        joining_url="",
+    )
+    book(online, "online@coventry.gov.uk")
+    book(in_person, "room@coventry.gov.uk")
+    for moment in (starts - FIVE_DAYS, starts - ONE_DAY):
+        send_due_reminders(now=moment)
+    run_worker()
+    mail.outbox.clear()
+
+    # Act
+    queued = send_due_reminders(now=starts - ONE_HOUR)
+    run_worker()
+
+    # Assert
+    assert queued == 1
+    assert ("online@coventry.gov.uk", "60m") in reminder_keys()
+    assert ("room@coventry.gov.uk", "60m") not in reminder_keys()
+    (starting_soon,) = mail.outbox
+    assert starting_soon.to == ["online@coventry.gov.uk"]
+    assert "Your online session starts in 60 minutes. Here is your joining link." in starting_soon.body
+    assert SECRET_LINK in starting_soon.body
+    assert "Cameras on, please." in starting_soon.body
+    assert Email.objects.get(to="online@coventry.gov.uk", dedupe_key__endswith=":60m").include_joining_details
+
+
+def test_a_reminder_to_someone_cancelled_before_it_is_sent_is_not_a_joining_link_leak(
+    make_session, starts, run_worker
+):
+    # Arrange: the reminder is queued, then the attendee cancels before the worker sends it
+    session = make_session(starts_at=starts)
+    booking = book(session, "alex@coventry.gov.uk")
+    send_due_reminders(now=starts - ONE_HOUR)
+    services.cancel_booking(booking_id=booking.pk, now=starts - ONE_HOUR)
+
+    # Act
+    run_worker()
+
+    # Assert
+    assert all(SECRET_LINK not in m.body for m in mail.outbox)
+
+
+# --- Two workers, and a worker that dies half-way ----------------------------------------------
+
+
+def test_two_workers_at_once_queue_each_reminder_once(transactional_db, make_session, starts, monkeypatch):
+    # Arrange: eight confirmed attendees; the 5-day and 1-day reminders are both due
+    session = make_session(starts_at=starts)
+    emails = [f"person{n}@coventry.gov.uk" for n in range(8)]
+    for email in emails:
+        book(session, email)
+    now = starts - ONE_DAY
+    # Each queueing takes a moment, so both workers are still going through the same
+    # bookings when the other tries them: the overlap a second worker really causes.
+    real_queue_reminder = notifications.queue_reminder
+
+    def slow_queue_reminder(**kwargs):
+        time.sleep(0.02)
+        return real_queue_reminder(**kwargs)
+
+    monkeypatch.setattr(notifications, "queue_reminder", slow_queue_reminder)
+    barrier = threading.Barrier(2)
+    results: list[int | str | None] = [None, None]
+
+    def worker(index: int) -> None:
+        try:
+            connection.ensure_connection()  # connect first, so both really start together
+            barrier.wait(timeout=BARRIER_TIMEOUT_SECONDS)
+            results[index] = send_due_reminders(now=now)
+        except Exception as exc:
+            results[index] = repr(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
+
+    # Act
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    # Assert
+    assert all(not thread.is_alive() for thread in threads)
+    assert all(isinstance(result, int) for result in results), results
+    assert sum(results) == 16
+    assert reminder_keys() == sorted([(email, "1d") for email in emails] + [(email, "5d") for email in emails])
+    assert Counter(Email.objects.filter(kind=Email.Kind.REMINDER).values_list("dedupe_key", flat=True)).most_common(1)[0][1] == 1
+
+
+def test_a_worker_restarted_mid_run_sends_every_reminder_exactly_once(make_session, starts, monkeypatch, run_worker):
+    # Arrange: five attendees, two reminders each due; the worker dies after queueing three
+    session = make_session(starts_at=starts)
+    emails = [f"person{n}@coventry.gov.uk" for n in range(5)]
+    for email in emails:
+        book(session, email)
+    now = starts - ONE_DAY
+    real_queue_reminder = notifications.queue_reminder
+    calls = []
+
+    def dies_after_three(**kwargs):
+        calls.append(kwargs["dedupe_key"])
+        if len(calls) > 3:
+            raise RuntimeError("worker killed")
+        return real_queue_reminder(**kwargs)
+
+    monkeypatch.setattr(notifications, "queue_reminder", dies_after_three)
+    with pytest.raises(RuntimeError, match="worker killed"):
+        send_due_reminders(now=now)
+    queued_before_the_crash = Email.objects.filter(kind=Email.Kind.REMINDER).count()
+    monkeypatch.setattr(notifications, "queue_reminder", real_queue_reminder)
+
+    # Act: the restarted worker runs again, and again a minute later
+    after_restart = send_due_reminders(now=now + SECOND)
+    a_minute_later = send_due_reminders(now=now + timedelta(minutes=1))
+    run_worker()
+
+    # Assert
+    assert queued_before_the_crash == 3
+    assert (after_restart, a_minute_later) == (7, 0)
+    assert reminder_keys() == sorted([(email, "1d") for email in emails] + [(email, "5d") for email in emails])
+    assert reminders_sent() == {email: 2 for email in emails}
+    assert Email.objects.filter(kind=Email.Kind.REMINDER, status=Email.Status.SENT).count() == 10
+
+
+def test_dedupe_key_names_the_booking_and_the_reminder(make_session, starts):
+    session = make_session(starts_at=starts)
+    booking = book(session, "alex@coventry.gov.uk")
+
+    send_due_reminders(now=starts - FIVE_DAYS)
+
+    assert list(Email.objects.filter(kind=Email.Kind.REMINDER).values_list("dedupe_key", flat=True)) == [
+        f"reminder:{booking.pk}:5d"
+    ]
+    assert reminders.dedupe_key(booking, Reminder(key="5d", before=FIVE_DAYS)) == f"reminder:{booking.pk}:5d"
