@@ -289,3 +289,9 @@ BYP_FEW_PLACES_LEFT = env.int("BYP_FEW_PLACES_LEFT", default=5)
 BYP_EMAIL_CLAIM_LEASE_SECONDS = env.int("BYP_EMAIL_CLAIM_LEASE_SECONDS", default=120)
 # A person asking again for their manage link gets at most one email in this many seconds.
 BYP_MANAGE_LINK_RESEND_SECONDS = env.int("BYP_MANAGE_LINK_RESEND_SECONDS", default=300)
+
+# Benchmark baselines (`make bench`): minimal views under /bench-baseline/ to compare ours
+# against on the same server. Off by default; never switch it on in production.
+BYP_BENCH_BASELINES = env.bool("BYP_BENCH_BASELINES", default=False)
+if BYP_BENCH_BASELINES:
+    INSTALLED_APPS.append("bookyourplace.bench_baselines")

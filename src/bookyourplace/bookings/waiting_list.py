@@ -105,7 +105,8 @@ def expire_offers(*, now: datetime | None = None) -> int:
             ):
                 booking.status = Booking.Status.OFFER_EXPIRED
                 booking.save(update_fields=["status"])
-                notifications.queue_offer_expired(booking=booking)
+                if not session.is_cancelled:  # they were told the session is cancelled; no "gone to the next person"
+                    notifications.queue_offer_expired(booking=booking)
                 record(
                     actor=SYSTEM,
                     action=AuditEvent.Action.OFFER_EXPIRED,

@@ -208,12 +208,15 @@ def deliver_due(*, batch_size: int = BATCH_SIZE, email_id: int | None = None, no
         while ids := _claim(now=now, limit=batch_size, email_id=email_id):
             for position, pk in enumerate(ids):
                 outcome = _send_one(pk, connection, now)
+                if outcome == "taken_back":
+                    continue
                 counts[outcome] += 1
                 if outcome == "retrying":
-                    # The server is unreachable: give the rest of the batch back untouched.
-                    Email.objects.filter(pk__in=ids[position + 1 :], status=Email.Status.SENDING).update(
-                        status=Email.Status.QUEUED, attempts=F("attempts") - 1
-                    )
+                    # The server is unreachable: give the rest of the batch back untouched
+                    # (only the rows still ours: claimed_at is this batch's claim).
+                    Email.objects.filter(
+                        pk__in=ids[position + 1 :], status=Email.Status.SENDING, claimed_at=now
+                    ).update(status=Email.Status.QUEUED, attempts=F("attempts") - 1)
                     return counts
             if email_id is not None:
                 break
@@ -224,8 +227,13 @@ def deliver_due(*, batch_size: int = BATCH_SIZE, email_id: int | None = None, no
 
 
 def _send_one(pk: int, connection, now) -> str:
+    # ``now`` is when this batch was claimed. A batch that outlasts its lease may have had
+    # this row taken back (and claimed by another worker): then it is theirs to send.
+    started = Email.objects.filter(pk=pk, status=Email.Status.SENDING, claimed_at=now, send_started_at=None)
+    if not started.update(send_started_at=timezone.now()):
+        logger.warning("Email %s was taken back after its claim lease ran out; not sending it here", pk)
+        return "taken_back"
     email = Email.objects.select_related("booking__session__programme__organiser", "message").get(pk=pk)
-    Email.objects.filter(pk=pk).update(send_started_at=timezone.now())
     try:
         message = render_email(email)
         connection.open()

@@ -1,7 +1,5 @@
 """Back-office people for tests: an account with a role, signed in or not."""
 
-import re
-from html import unescape
 
 from django.contrib.auth.models import User
 
@@ -31,7 +29,3 @@ def sign_in_as(client, user) -> None:
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
 
 
-def text_of(response) -> str:
-    """The page as a person reads it: tags removed, white space folded."""
-    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.content.decode(), flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())

@@ -8,7 +8,11 @@ import pytest
 from django.urls import reverse
 
 from bookyourplace.accounts.models import Role
-from bookyourplace.backoffice.tests.staff_accounts import make_person, sign_in_as, text_of
+from bookyourplace.backoffice.tests.staff_accounts import (
+    make_person,
+    sign_in_as,
+)
+from bookyourplace.core.testing import text_of
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor, record
 from bookyourplace.programmes.models import Organiser, Programme

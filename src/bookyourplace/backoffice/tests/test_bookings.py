@@ -2,7 +2,6 @@
 
 import re
 from datetime import timedelta
-from html import unescape
 
 import pytest
 from django.contrib.auth.models import User
@@ -15,14 +14,10 @@ from django.utils import timezone
 from bookyourplace.accounts.models import StaffMember
 from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings.models import Booking
+from bookyourplace.core.testing import text_of
 from bookyourplace.notifications.models import Email
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.programmes.models import Organiser, Programme
-
-
-def text_of(response) -> str:
-    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.content.decode(), flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def references_in(response) -> list[str]:

@@ -1,7 +1,6 @@
 """Organisers approve bookings, watch the waiting list and set a programme's booking rules."""
 
 import re
-from html import unescape
 
 import pytest
 from django.contrib.auth.models import User
@@ -11,12 +10,8 @@ from django.urls import reverse
 from bookyourplace.accounts.models import StaffMember
 from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings.models import Booking
+from bookyourplace.core.testing import text_of
 from bookyourplace.programmes.models import ApprovalMode, Programme
-
-
-def text_of(response) -> str:
-    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.content.decode(), flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 @pytest.fixture

@@ -9,7 +9,12 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bookyourplace.accounts.models import Role, StaffMember
-from bookyourplace.backoffice.tests.staff_accounts import PASSWORD, make_person, sign_in_as, text_of
+from bookyourplace.backoffice.tests.staff_accounts import (
+    PASSWORD,
+    make_person,
+    sign_in_as,
+)
+from bookyourplace.core.testing import text_of
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.programmes.models import Organiser, Programme
 

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-from html import unescape
 
 import pytest
 from django.contrib.auth.models import User
@@ -15,12 +14,8 @@ from bookyourplace.accounts.models import StaffMember
 from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings.links import manage_token
 from bookyourplace.bookings.models import Booking
+from bookyourplace.core.testing import text_of
 from bookyourplace.programmes.models import Programme, Session
-
-
-def text_of(response) -> str:
-    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.content.decode(), flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 @pytest.fixture

@@ -161,6 +161,7 @@ def message_detail(request, message_id):
             "session": message.session,
             "progress": _progress(message),
             "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number),
             "statuses": Email.Status,
             "back_url": _back_url(message.programme, message.session),
         },

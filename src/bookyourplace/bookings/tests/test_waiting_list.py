@@ -184,7 +184,8 @@ def test_accepting_an_offer_before_it_runs_out_confirms_the_place_and_sends_the_
     assert status_of(first) == Booking.Status.CONFIRMED
     assert emails_to(first.email) == ["waiting_list_joined", "place_offered", "confirmation"]
     run_worker()
-    confirmations = [m for m in mail.outbox if m.to == [first.email] and m.subject == f"Booking confirmed: {session.title}"]
+    subject = f"Booking confirmed: {session.title}"
+    confirmations = [m for m in mail.outbox if m.to == [first.email] and m.subject == subject]
     assert len(confirmations) == 1
     assert [attachment[0] for attachment in confirmations[0].attachments] == ["invite.ics"]
     assert session.joining_url in confirmations[0].body
@@ -397,6 +398,23 @@ def test_no_offer_is_made_once_booking_has_closed(make_session, now):
     # Assert
     assert status_of(waiting) == Booking.Status.WAITING
     assert not Email.objects.filter(kind="place_offered").exists()
+
+
+def test_an_offer_on_a_cancelled_session_runs_out_without_telling_the_person_it_went_to_someone_else(
+    full_session, now
+):
+    # Arrange: a place is offered, then the organiser cancels the whole session
+    session, confirmed, (first, *_rest) = full_session
+    services.cancel_booking(booking_id=confirmed.pk, now=now)
+    programmes.cancel_session(session_id=session.pk, actor=ORGANISER, reason="Trainer unwell")
+
+    # Act
+    expired = waiting_list.expire_offers(now=now + timedelta(hours=24))
+
+    # Assert: they were told the session is cancelled, and nothing after that
+    assert expired == 1
+    assert status_of(first) == Booking.Status.OFFER_EXPIRED
+    assert emails_to(first.email) == ["waiting_list_joined", "place_offered", "session_cancelled"]
 
 
 # --- A cancellation and a new booking at the same moment ----------------------------------------

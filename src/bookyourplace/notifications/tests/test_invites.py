@@ -8,7 +8,12 @@ import vobject
 from icalendar import Calendar
 
 from bookyourplace.bookings.services import book_place
-from bookyourplace.notifications.invites import CANCEL, REQUEST, build_invite, invite_uid
+from bookyourplace.notifications.invites import (
+    CANCEL,
+    REQUEST,
+    build_invite,
+    invite_uid,
+)
 from bookyourplace.programmes.models import Session
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")

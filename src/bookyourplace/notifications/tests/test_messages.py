@@ -8,7 +8,13 @@ from django.core.exceptions import ValidationError
 from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings.links import manage_url
 from bookyourplace.notifications import messaging
-from bookyourplace.notifications.messaging import MessageDraft, check_message, message_progress, preview_message, send_message
+from bookyourplace.notifications.messaging import (
+    MessageDraft,
+    check_message,
+    message_progress,
+    preview_message,
+    send_message,
+)
 from bookyourplace.notifications.models import Email, Message
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor

@@ -20,7 +20,12 @@ from bookyourplace.bookings.services import AttendeeDetails
 from bookyourplace.notifications import reminders
 from bookyourplace.notifications import services as notifications
 from bookyourplace.notifications.models import Email
-from bookyourplace.notifications.reminders import Reminder, parse_reminder_days, schedule, send_due_reminders
+from bookyourplace.notifications.reminders import (
+    Reminder,
+    parse_reminder_days,
+    schedule,
+    send_due_reminders,
+)
 from bookyourplace.programmes.models import ApprovalMode, Session
 
 SECRET_LINK = "https://teams.microsoft.com/l/meetup-join/secret-joining-link"
@@ -321,7 +326,8 @@ def test_two_workers_at_once_queue_each_reminder_once(transactional_db, make_ses
     assert all(isinstance(result, int) for result in results), results
     assert sum(results) == 16
     assert reminder_keys() == sorted([(email, "1d") for email in emails] + [(email, "5d") for email in emails])
-    assert Counter(Email.objects.filter(kind=Email.Kind.REMINDER).values_list("dedupe_key", flat=True)).most_common(1)[0][1] == 1
+    keys = Email.objects.filter(kind=Email.Kind.REMINDER).values_list("dedupe_key", flat=True)
+    assert len(keys) == len(set(keys)) == 16
 
 
 def test_a_worker_restarted_mid_run_sends_every_reminder_exactly_once(make_session, starts, monkeypatch, run_worker):
@@ -369,3 +375,4 @@ def test_dedupe_key_names_the_booking_and_the_reminder(make_session, starts):
         f"reminder:{booking.pk}:5d"
     ]
     assert reminders.dedupe_key(booking, Reminder(key="5d", before=FIVE_DAYS)) == f"reminder:{booking.pk}:5d"
+

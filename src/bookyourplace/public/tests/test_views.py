@@ -1,5 +1,4 @@
 import re
-from html import unescape
 from datetime import timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from icalendar import Calendar
 from bookyourplace.bookings import services
 from bookyourplace.bookings.links import manage_token
 from bookyourplace.bookings.models import Booking
+from bookyourplace.core.testing import text_of
 from bookyourplace.programmes.models import Programme, Session
 
 SECRET_LINK = "https://teams.microsoft.com/l/meetup-join/secret-joining-link"
@@ -40,11 +40,6 @@ def form_data(**overrides):
     return data
 
 
-def text_of(response) -> str:
-    """The page as a person reads it: tags removed, white space folded."""
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 # --- Programme and session pages ------------------------------------------------------------

@@ -1,0 +1,431 @@
+"""One database's half of `make bench`: start the service on it, measure, write JSON.
+
+Run by bench/run.py as ``python bench/backend.py --backend postgresql --out result.json``
+(one process per database, since Django's settings are fixed once a process sets them up).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load import Client, booking_load, rush, wrk  # noqa: E402
+from service import ROOT, RssSampler, Service, SmtpSink, free_port, reset_peak, status_kb  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "src"))
+
+PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+PG_DB = "bench_byp"
+STAFF_EMAIL = "bench.admin@coventry.example"
+STAFF_PASSWORD = secrets.token_urlsafe(16)
+
+# Bounds: every loop stops by count and by time.
+PAGE_SECONDS_COLD = int(os.environ.get("BENCH_PAGE_SECONDS_COLD", 4))
+PAGE_SECONDS_WARM = int(os.environ.get("BENCH_PAGE_SECONDS_WARM", 6))
+BOOKING_CLIENTS = 50
+BOOKING_MAX_POSTS = int(os.environ.get("BENCH_BOOKING_MAX_POSTS", 3000))
+BOOKING_SECONDS = float(os.environ.get("BENCH_BOOKING_SECONDS", 12))
+RUSH_ATTEMPTS, RUSH_CAPACITY = 1000, 100
+EMAILS = int(os.environ.get("BENCH_EMAILS", 10_000))
+EMAIL_TIMEOUT = float(os.environ.get("BENCH_EMAIL_TIMEOUT", 150))
+SCALE_BOOKINGS = int(os.environ.get("BENCH_SCALE_BOOKINGS", 100_000))
+SCALE_SESSIONS = 50
+TIMED_REPEATS = 5
+
+
+def log(message: str) -> None:
+    print(f"  [{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def psql(sql: str) -> None:
+    subprocess.run(
+        ["psql", PG_ADMIN_URL.replace("postgres://", "postgresql://", 1), "-v", "ON_ERROR_STOP=1", "-qc", sql],
+        check=True, capture_output=True, timeout=60,
+    )
+
+
+# --- Data ----------------------------------------------------------------------------------------
+
+
+class Data:
+    """Creates what the measurements need, straight through the ORM (bulk where it is big)."""
+
+    def __init__(self):
+        from django.utils import timezone
+
+        from bookyourplace.programmes.models import Organiser
+
+        self.now = timezone.now()
+        self.serial = 0
+        self.organiser = Organiser.objects.create(
+            name="Coventry Prevent Partnership", slug="coventry", contact_email="prevent@coventry.example"
+        )
+
+    def programme(self, slug: str, title: str, **fields):
+        from bookyourplace.programmes.models import Programme
+
+        return Programme.objects.create(
+            organiser=self.organiser, slug=slug, title=title, status=Programme.Status.PUBLISHED,
+            summary="Free briefings for everyone who works with children and adults at risk.", **fields
+        )
+
+    def session(self, programme, title: str, starts, capacity: int, online: bool = True, **fields):
+        from bookyourplace.programmes.models import Session
+
+        values = dict(
+            programme=programme, title=title, subtitle="A briefing for practitioners",
+            description="<p>What the threat looks like locally, how to spot the signs and when to refer.</p>",
+            starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=capacity,
+            delivery=Session.Delivery.ONLINE if online else Session.Delivery.IN_PERSON,
+            platform="Microsoft Teams" if online else "",
+            joining_url="https://teams.microsoft.com/l/meetup-join/bench" if online else "",
+            venue="" if online else "Friargate", room="" if online else "Room 1.4",
+        )
+        values.update(fields)
+        return Session.objects.create(**values)
+
+    def bookings(self, session, count: int, *, tag: str, status: str = "confirmed", created_at=None,
+                 batch: int = 5000) -> None:
+        from bookyourplace.bookings.models import Booking
+
+        sectors = ["schools", "health", "police", "childrens_services", "adult_social_care", "other"]
+        rows = []
+        for i in range(count):
+            self.serial += 1
+            n = self.serial
+            rows.append(Booking(
+                session=session, reference=f"{tag}{n:09d}"[:12], first_name="Sam", last_name=f"Person{n}",
+                email=f"{tag.lower()}{n}@bench.example", organisation="Coventry City Council",
+                sector=sectors[n % len(sectors)], job_title="Safeguarding lead", consented_at=self.now,
+                status=status, manage_token_seed="", manage_token_hash=f"{n:064d}",
+            ))
+            if len(rows) >= batch:
+                Booking.objects.bulk_create(rows)
+                rows = []
+        if rows:
+            Booking.objects.bulk_create(rows)
+        if created_at is not None:
+            Booking.objects.filter(session=session).update(created_at=created_at)
+
+    def staff(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        from bookyourplace.accounts.models import Role, StaffMember
+
+        user = get_user_model().objects.create_user(STAFF_EMAIL, STAFF_EMAIL, STAFF_PASSWORD, first_name="Bench")
+        StaffMember.objects.create(user=user, organiser=self.organiser, role=Role.ADMINISTRATOR)
+
+
+def build_public_programme(data: Data):
+    """A week like the flyer's: six sessions over five days, places partly taken."""
+    programme = data.programme("bench-prevent-week", "Bench Prevent Week")
+    first = (data.now + timedelta(days=30)).replace(hour=10, minute=0, second=0, microsecond=0)
+    sessions = []
+    for day in range(5):
+        for slot in range(2 if day == 2 else 1):
+            starts = first + timedelta(days=day, hours=3 * slot)
+            online = (day + slot) % 2 == 0
+            session = data.session(programme, f"Session {day + 1}.{slot + 1}: Prevent awareness", starts,
+                                   capacity=60, online=online)
+            data.bookings(session, 57 if day == 3 else 25, tag="PW")
+            sessions.append(session)
+    return programme, sessions
+
+
+# --- Measurements --------------------------------------------------------------------------------
+
+
+def page_loads(port: int, pages: dict[str, str], seconds: int) -> dict:
+    results = {}
+    for name, path in pages.items():
+        # A few requests first so that every gunicorn worker has imported and connected.
+        wrk(port, path, seconds=1, connections=8)
+        results[name] = wrk(port, path, seconds=seconds).as_dict()
+        r = results[name]
+        log(f"{name}: {r['rps']:.0f} req/s, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, errors {r['errors']}")
+    return results
+
+
+def wait_for_outbox(timeout: float) -> dict:
+    """Wait until every queued email is sent and no delivery run is waiting (bounded)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from bookyourplace.notifications.models import Email
+
+    began = time.monotonic()
+    while time.monotonic() - began < timeout:
+        unsent = Email.objects.filter(status__in=["queued", "sending"]).count()
+        waiting = DBTaskResult.objects.filter(status="READY", queue_name="email").count()
+        if not unsent and not waiting:
+            break
+        time.sleep(0.5)
+    return {"seconds": round(time.monotonic() - began, 1), "unsent": unsent, "delivery_runs_waiting": waiting}
+
+
+def measure_bookings(port: int, data: Data) -> dict:
+    from bookyourplace.programmes.models import Session
+
+    programme = data.programme("bench-booking", "Bench booking throughput")
+    starts = data.now + timedelta(days=30)
+    ours = data.session(programme, "Throughput (ours)", starts, capacity=1_000_000)
+    base = data.session(programme, "Throughput (baseline)", starts, capacity=1_000_000)
+    form = f"/programmes/{programme.slug}/sessions/{ours.pk}/book/"
+    baseline = booking_load(port, f"/bench-baseline/sessions/{base.pk}/book/", form_path=form,
+                            clients=BOOKING_CLIENTS, max_posts=BOOKING_MAX_POSTS, seconds=BOOKING_SECONDS,
+                            email_prefix="base")
+    log(f"booking baseline: {baseline.per_second:.0f}/s, booked {baseline.booked}, errors "
+        f"{baseline.server_errors + baseline.other} {baseline.samples[:2]}")
+    drained_before = wait_for_outbox(120)
+    result = booking_load(port, form, form_path=form, clients=BOOKING_CLIENTS, max_posts=BOOKING_MAX_POSTS,
+                          seconds=BOOKING_SECONDS, email_prefix="ours")
+    log(f"booking ours: {result.per_second:.0f}/s, booked {result.booked}, errors "
+        f"{result.server_errors + result.other} {result.samples[:2]}")
+    confirmed = Session.objects.get(pk=ours.pk).bookings.filter(status="confirmed").count()
+    return {"ours": result.as_dict(), "baseline": baseline.as_dict(), "confirmed_in_database": confirmed,
+            "outbox_before": drained_before}
+
+
+def measure_rush(port: int, data: Data) -> dict:
+    from bookyourplace.bookings.models import Booking
+
+    programme = data.programme("bench-rush", "Bench rush")
+    session = data.session(programme, "The rush", data.now + timedelta(days=30), capacity=RUSH_CAPACITY)
+    path = f"/programmes/{programme.slug}/sessions/{session.pk}/book/"
+    result = rush(port, path, form_path=path, attempts=RUSH_ATTEMPTS, email_prefix="rush")
+    holding = Booking.objects.filter(session=session, status__in=Booking.HOLDING_STATUSES).count()
+    log(f"rush: {result.booked} booked, {result.refused} refused, {result.server_errors} 5xx, {result.other} other, "
+        f"{holding} in the database, {result.seconds:.1f} s {result.samples[:2]}")
+    return {**result.as_dict(), "holding_in_database": holding, "capacity": RUSH_CAPACITY}
+
+
+def measure_email(data: Data, smtp: SmtpSink) -> dict:
+    from bookyourplace.notifications import reminders
+    from bookyourplace.notifications.models import Email
+
+    drained = wait_for_outbox(240)
+    log(f"outbox drained before the email run in {drained['seconds']} s ({drained})")
+    programme = data.programme("bench-reminders", "Bench reminders", reminder_days="1", joining_reminder_minutes=0)
+    starts = (data.now + timedelta(hours=20)).replace(microsecond=0)
+    per_session = 500
+    sessions = [data.session(programme, f"Reminder session {i + 1}", starts + timedelta(minutes=i),
+                             capacity=per_session, online=False) for i in range(EMAILS // per_session)]
+    made = time.monotonic()
+    for session in sessions:
+        # Made two days ago, before the reminder's moment (a day before the start).
+        data.bookings(session, per_session, tag="RM", created_at=data.now - timedelta(days=2))
+    log(f"{EMAILS} bookings for reminders made in {time.monotonic() - made:.1f} s")
+    smtp.reset()
+    began = time.monotonic()
+    queued = reminders.send_due_reminders()
+    queued_at = time.monotonic()
+    total = Email.objects.filter(kind="reminder", booking__session__programme=programme).count()
+    log(f"send_due_reminders queued {queued} ({total} in the outbox) in {queued_at - began:.1f} s")
+    deadline = queued_at + EMAIL_TIMEOUT
+    while smtp.count < total and time.monotonic() < deadline:
+        time.sleep(0.05)
+    done = time.monotonic()
+    received = smtp.count
+    delivery = done - queued_at
+    log(f"SMTP received {received} of {total} in {delivery:.1f} s after queueing ({received / delivery:.0f}/s)")
+    return {
+        "emails": total,
+        "queued_by_this_call": queued,
+        "received": received,
+        "distinct_recipients": len(smtp.recipients),
+        "queue_seconds": round(queued_at - began, 2),
+        "delivery_seconds": round(delivery, 2),
+        "total_seconds": round(done - began, 2),
+        "emails_per_second": round(received / delivery, 1) if delivery else None,
+        "timed_out": received < total,
+    }
+
+
+def _timed_get(client: Client, path: str, repeats: int) -> dict:
+    times, sizes, statuses = [], [], set()
+    for _ in range(repeats):
+        begun = time.perf_counter()
+        status, body = client.get(path)
+        times.append(time.perf_counter() - begun)
+        sizes.append(len(body))
+        statuses.add(status)
+    times.sort()
+    return {"path": path, "median_s": round(times[len(times) // 2], 4), "max_s": round(times[-1], 4),
+            "statuses": sorted(statuses), "bytes": sizes[-1]}
+
+
+def measure_scale(port: int, service: Service, data: Data) -> dict:
+    from bookyourplace.bookings.models import Booking
+
+    programme = data.programme("bench-scale", "Bench programme at scale")
+    first = data.now + timedelta(days=40)
+    per_session = SCALE_BOOKINGS // SCALE_SESSIONS
+    made = time.monotonic()
+    sessions = []
+    for i in range(SCALE_SESSIONS):
+        session = data.session(programme, f"Scale session {i + 1}", first + timedelta(hours=i), capacity=per_session)
+        data.bookings(session, per_session, tag="SC")
+        sessions.append(session)
+    total_bookings = Booking.objects.count()
+    log(f"{SCALE_BOOKINGS} bookings made in {time.monotonic() - made:.1f} s ({total_bookings} in the database)")
+    client = Client(port)
+    client.sign_in(STAFF_EMAIL, STAFF_PASSWORD)
+    results = {"bookings_in_database": total_bookings, "insert_seconds": round(time.monotonic() - made, 1)}
+    pages = {
+        "dashboard": "/backoffice/",
+        "programme_report": f"/backoffice/programmes/{programme.pk}/",
+        "session_bookings": f"/backoffice/sessions/{sessions[0].pk}/bookings/",
+        "session_bookings_sorted": f"/backoffice/sessions/{sessions[0].pk}/bookings/?sort=-booked_at&page=20",
+        "session_bookings_search": f"/backoffice/sessions/{sessions[0].pk}/bookings/?q=person1",
+    }
+    for name, path in pages.items():
+        client.get(path)  # once to warm up
+        results[name] = _timed_get(client, path, TIMED_REPEATS)
+        log(f"{name}: median {results[name]['median_s'] * 1000:.0f} ms, max {results[name]['max_s'] * 1000:.0f} ms "
+            f"(status {results[name]['statuses']})")
+    results["export"] = _export(client, service, f"/backoffice/programmes/{programme.pk}/export.csv")
+    client.close()
+    return results
+
+
+def _export(client: Client, service: Service, path: str) -> dict:
+    workers = service.gunicorn_workers()
+    before = {pid: status_kb(pid, "VmRSS") or 0 for pid in workers}
+    peak_reset = all(reset_peak(pid) for pid in workers)
+    begun = time.perf_counter()
+    size = lines = 0
+    with RssSampler(workers) as sampler:
+        response = client.request("GET", path)
+        status = response.status
+        while chunk := response.read(256 * 1024):
+            size += len(chunk)
+            lines += chunk.count(b"\n")
+    seconds = time.perf_counter() - begun
+    peaks = {}
+    for pid in workers:
+        hwm = status_kb(pid, "VmHWM") if peak_reset else None
+        peaks[pid] = max(sampler.peak.get(pid, 0), hwm or 0)
+    growth = {pid: peaks[pid] - before[pid] for pid in workers}
+    serving = max(growth, key=growth.get) if growth else None
+    result = {
+        "path": path, "status": status, "seconds": round(seconds, 2), "bytes": size, "rows": max(lines - 1, 0),
+        "worker_rss_before_mb": round(before.get(serving, 0) / 1024, 1),
+        "worker_peak_rss_mb": round(peaks.get(serving, 0) / 1024, 1),
+        "worker_rss_growth_mb": round(growth.get(serving, 0) / 1024, 1),
+        "measured_with": "VmHWM reset via clear_refs + VmRSS sampling" if peak_reset else "VmRSS sampling",
+    }
+    log(f"export: {result['rows']} rows, {size / 1e6:.1f} MB in {seconds:.1f} s; worker RSS "
+        f"{result['worker_rss_before_mb']} -> peak {result['worker_peak_rss_mb']} MB "
+        f"(+{result['worker_rss_growth_mb']} MB)")
+    return result
+
+
+# --- The run -------------------------------------------------------------------------------------
+
+
+def service_env(database_url: str, port: int, smtp_port: int, var_dir: Path, cache_url: str | None) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "EMAIL_", "CACHE_"))}
+    env.update({
+        "PYTHONPATH": str(ROOT / "src"),
+        "DJANGO_SETTINGS_MODULE": "bookyourplace.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "BEHIND_PROXY": "1",  # requests carry X-Forwarded-Proto: https, as from a TLS proxy
+        "DATABASE_URL": database_url,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "BYP_VAR_DIR": str(var_dir),
+        "BYP_BENCH_BASELINES": "1",
+        "BIND": f"127.0.0.1:{port}",
+    })
+    if cache_url:
+        env["CACHE_URL"] = cache_url
+    return env
+
+
+SECRET_KEY = secrets.token_urlsafe(50)
+
+
+def run(backend: str, out: Path) -> dict:
+    results: dict = {"backend": backend, "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    workdir = Path(tempfile.mkdtemp(prefix=f"byp-bench-{backend}-"))
+    if backend == "postgresql":
+        psql(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        psql(f"CREATE DATABASE {PG_DB}")
+        database_url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DB}"
+    else:
+        database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    smtp = SmtpSink()
+    smtp.start()
+    port = free_port()
+    log_path = workdir / "service.log"
+    results["service_log"] = str(log_path)
+    # The bench's own Django: same settings and database as the service.
+    os.environ.update(service_env(database_url, port, smtp.port, workdir, None))
+    import django
+
+    django.setup()
+    service = None
+    try:
+        # Cold: the page cache switched off (a dummy cache), so every request renders from the
+        # database, as the first request after a change does.
+        service = Service(service_env(database_url, port, smtp.port, workdir, "dummycache://"), port, log_path)
+        results["startup_seconds"] = round(service.start(), 1)
+        log(f"service up (cold: no page cache) in {results['startup_seconds']} s on port {port}")
+        data = Data()
+        data.staff()
+        programme, sessions = build_public_programme(data)
+        pages = {
+            "programme": programme.get_absolute_url(),
+            "session": sessions[0].get_absolute_url(),
+            "baseline_page": f"/bench-baseline/programmes/{programme.slug}/",
+        }
+        results["pages_cold"] = page_loads(port, pages, PAGE_SECONDS_COLD)
+        service.stop()
+
+        service = Service(service_env(database_url, port, smtp.port, workdir, None), port, log_path)
+        service.start()
+        log("service up (warm: default page cache)")
+        results["pages_warm"] = page_loads(port, pages, PAGE_SECONDS_WARM)
+        results["booking"] = measure_bookings(port, data)
+        results["rush"] = measure_rush(port, data)
+        results["email"] = measure_email(data, smtp)
+        results["scale"] = measure_scale(port, service, data)
+        results["task_workers"] = len(service.task_workers())
+        results["web_workers"] = len(service.gunicorn_workers())
+    except Exception:
+        results["error"] = traceback.format_exc()
+        log("FAILED:\n" + results["error"])
+    finally:
+        if service is not None:
+            service.stop()
+        smtp.stop()
+        from django.db import connections
+
+        connections.close_all()
+        if backend == "postgresql":
+            try:
+                psql(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+            except subprocess.SubprocessError as exc:
+                log(f"could not drop {PG_DB}: {exc}")
+    results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
+    out.write_text(json.dumps(results, indent=2, default=str))
+    return results
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--backend", choices=["postgresql", "sqlite"], required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    run(args.backend, args.out)

@@ -1,0 +1,373 @@
+"""The booking rules hold whatever order things happen in.
+
+Hypothesis drives one session through random sequences of bookings, cancellations, waiting
+list joins, accepted and expired offers, approvals, rejections and capacity changes, while
+a virtual clock moves forward (``now=`` is passed to every service that takes it). After
+every step the invariants below must hold. A refusal (a BookingError, or a capacity change
+refused because people already hold the places) is an expected answer; anything else fails.
+
+The services commit for real (transactional_db), so the partial unique index and the row
+locks are the ones production uses; each run of the machine makes and removes its own
+organiser, programme and session.
+"""
+
+import uuid
+from collections import Counter
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from bookyourplace.bookings import approvals, services, waiting_list
+from bookyourplace.bookings.availability import waiting_position
+from bookyourplace.bookings.eligibility import needs_approval
+from bookyourplace.bookings.errors import (
+    AlreadyBooked,
+    BookingClosed,
+    BookingError,
+    CancellationNotAllowed,
+    OfferNotOpen,
+    SessionFull,
+)
+from bookyourplace.bookings.models import Booking
+from bookyourplace.bookings.services import AttendeeDetails
+from bookyourplace.privacy.models import AuditEvent
+from bookyourplace.privacy.services import Actor
+from bookyourplace.programmes import services as programmes
+from bookyourplace.programmes.models import ApprovalMode, Organiser, Programme, Session
+
+ORGANISER = Actor(label="Priya (Prevent coordinator)")
+
+# A small pool, so the same person books twice; case and spaces differ but the address is one.
+EMAILS = [
+    "ana@coventry.gov.uk",
+    "ANA@Coventry.gov.uk ",
+    "ben@stmarys.sch.uk",
+    "cat@nhs.net",
+    "dev@gmail.com",
+    "eli@police.uk",
+    "fay@warwickshire.gov.uk",
+    "gus@youth.coventry.gov.uk",
+    "hal@example.org",
+]
+TRUSTED_DOMAINS = "coventry.gov.uk\n*.sch.uk"
+
+STEPS = 30
+EXAMPLES = 35
+
+
+class BookingRules(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        self.session = None
+        self.programme = None
+        self.organiser = None
+        self.joined = []  # booking ids in the order they joined the waiting list
+        self.now = timezone.now()
+
+    # --- Set-up and tear-down -----------------------------------------------------------------
+
+    @initialize(
+        capacity=st.integers(1, 6),
+        approval_mode=st.sampled_from(list(ApprovalMode)),
+        mode_on_session=st.booleans(),
+        confirm_from_waiting_list=st.booleans(),
+        offer_hold_hours=st.integers(1, 48),
+        cancellation_cutoff_hours=st.integers(0, 48),
+        starts_in_hours=st.integers(24, 200),
+        closes_before_start_hours=st.none() | st.integers(1, 23),
+    )
+    def create_session(
+        self,
+        capacity,
+        approval_mode,
+        mode_on_session,
+        confirm_from_waiting_list,
+        offer_hold_hours,
+        cancellation_cutoff_hours,
+        starts_in_hours,
+        closes_before_start_hours,
+    ):
+        suffix = uuid.uuid4().hex[:10]
+        self.organiser = Organiser.objects.create(
+            name="Property Partnership", slug=f"property-{suffix}", contact_email="prevent@coventry.example"
+        )
+        self.programme = Programme.objects.create(
+            organiser=self.organiser,
+            title="Property Week",
+            slug=f"property-week-{suffix}",
+            status=Programme.Status.PUBLISHED,
+            approval_mode=ApprovalMode.OPEN if mode_on_session else approval_mode,
+            trusted_domains="" if mode_on_session else TRUSTED_DOMAINS,
+            offer_hold_hours=offer_hold_hours,
+            cancellation_cutoff_hours=cancellation_cutoff_hours,
+        )
+        starts = (self.now + timedelta(hours=starts_in_hours)).replace(second=0, microsecond=0)
+        self.session = Session.objects.create(
+            programme=self.programme,
+            title="Self-Initiated Terrorism",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            delivery=Session.Delivery.ONLINE,
+            platform="Microsoft Teams",
+            joining_url="https://teams.microsoft.com/l/meetup-join/secret-joining-link",
+            capacity=capacity,
+            booking_closes_at=None if closes_before_start_hours is None else starts - timedelta(hours=closes_before_start_hours),
+            approval_mode=approval_mode if mode_on_session else "",
+            trusted_domains=TRUSTED_DOMAINS if mode_on_session else "",
+            confirm_from_waiting_list=confirm_from_waiting_list,
+        )
+
+    def teardown(self):
+        if self.session is not None:
+            Booking.objects.filter(session=self.session).delete()  # emails go with them
+            AuditEvent.objects.filter(programme_id=self.programme.pk).delete()
+            self.session.delete()
+        if self.programme is not None:
+            self.programme.delete()
+        if self.organiser is not None:
+            self.organiser.delete()
+        DBTaskResult.objects.all().delete()
+
+    # --- Helpers ------------------------------------------------------------------------------
+
+    def fresh_session(self) -> Session:
+        return Session.objects.select_related("programme").get(pk=self.session.pk)
+
+    def bookings(self, *statuses):
+        queryset = Booking.objects.filter(session=self.session)
+        if statuses:
+            queryset = queryset.filter(status__in=statuses)
+        return list(queryset.order_by("pk"))
+
+    def taken(self) -> int:
+        return Booking.objects.filter(session=self.session, status__in=Booking.HOLDING_STATUSES).count()
+
+    def waiting(self) -> int:
+        return Booking.objects.filter(session=self.session, status=Booking.Status.WAITING).count()
+
+    def booking_is_open(self, session: Session) -> bool:
+        return not session.is_cancelled and self.now < session.closes_at
+
+    def pick(self, data, bookings):
+        return data.draw(st.sampled_from(bookings), label="booking")
+
+    def attendee(self, email: str) -> AttendeeDetails:
+        return AttendeeDetails(
+            first_name="Pat",
+            last_name="Tester",
+            email=email,
+            organisation="Coventry City Council",
+            sector="schools",
+            job_title="Designated safeguarding lead",
+        )
+
+    # --- Rules --------------------------------------------------------------------------------
+
+    def _book(self, email: str, join_waiting_list: bool):
+        session = self.fresh_session()
+        normalised = services.normalise_email(email)
+        already = Booking.objects.filter(
+            session=session, email=normalised, status__in=Booking.ACTIVE_STATUSES
+        ).exists()
+        full = self.taken() >= session.capacity or self.waiting() > 0
+        try:
+            booking = services.book_place(
+                session_id=session.pk,
+                attendee=self.attendee(email),
+                join_waiting_list=join_waiting_list,
+                now=self.now,
+            )
+        except BookingError as refusal:
+            if not self.booking_is_open(session):
+                assert isinstance(refusal, BookingClosed), refusal
+            elif already:
+                assert isinstance(refusal, AlreadyBooked), refusal
+            else:
+                assert isinstance(refusal, SessionFull) and full and not join_waiting_list, refusal
+            return
+        assert self.booking_is_open(session) and not already
+        assert booking.email == normalised
+        if full:
+            assert booking.status == Booking.Status.WAITING
+            self.joined.append(booking.pk)
+        elif needs_approval(session, normalised):
+            assert booking.status == Booking.Status.PENDING
+        else:
+            assert booking.status == Booking.Status.CONFIRMED
+
+    @rule(email=st.sampled_from(EMAILS), join_waiting_list=st.booleans())
+    def book(self, email, join_waiting_list):
+        self._book(email, join_waiting_list)
+
+    @rule(email=st.sampled_from(EMAILS))
+    def join_waiting_list(self, email):
+        self._book(email, True)
+
+    @precondition(lambda self: self.session is not None)
+    @rule(data=st.data(), by_organiser=st.booleans())
+    def cancel(self, data, by_organiser):
+        active = self.bookings(*Booking.ACTIVE_STATUSES)
+        if not active:
+            return
+        booking = self.pick(data, active)
+        session = self.fresh_session()
+        if by_organiser:
+            allowed = True
+        elif booking.is_waiting:
+            allowed = self.now < session.starts_at
+        else:
+            allowed = self.now < session.cancellation_closes_at
+        try:
+            services.cancel_booking(
+                booking_id=booking.pk,
+                by_organiser=by_organiser,
+                actor=ORGANISER if by_organiser else None,
+                reason="Unwell" if by_organiser else "",
+                now=self.now,
+            )
+        except CancellationNotAllowed:
+            assert not allowed
+            return
+        assert allowed
+        booking.refresh_from_db()
+        assert booking.status == Booking.Status.CANCELLED
+
+    @precondition(lambda self: self.session is not None)
+    @rule(data=st.data())
+    def accept_offer(self, data):
+        everyone = self.bookings()
+        if not everyone:
+            return
+        booking = self.pick(data, everyone)
+        open_offer = booking.is_offered and self.now < booking.offer_expires_at
+        try:
+            accepted = waiting_list.accept_offer(booking_id=booking.pk, now=self.now)
+        except OfferNotOpen:
+            assert not open_offer
+            return
+        assert open_offer
+        assert accepted.status in (Booking.Status.CONFIRMED, Booking.Status.PENDING)
+
+    @precondition(lambda self: self.session is not None)
+    @rule(hours=st.integers(1, 36))
+    def time_passes(self, hours):
+        self.now += timedelta(hours=hours)
+
+    @precondition(lambda self: self.session is not None)
+    @rule()
+    def expire_offers(self):
+        due = {b.pk for b in self.bookings(Booking.Status.OFFERED) if b.offer_expires_at <= self.now}
+        waiting_list.expire_offers(now=self.now)
+        for pk in due:
+            assert Booking.objects.get(pk=pk).status == Booking.Status.OFFER_EXPIRED
+        assert not any(b.offer_expires_at <= self.now for b in self.bookings(Booking.Status.OFFERED))
+
+    @precondition(lambda self: self.session is not None)
+    @rule(data=st.data())
+    def approve(self, data):
+        everyone = self.bookings()
+        if not everyone:
+            return
+        booking = self.pick(data, everyone)
+        try:
+            approved = approvals.approve_booking(booking_id=booking.pk, actor=ORGANISER, now=self.now)
+        except approvals.NotAwaitingApproval:
+            assert not booking.is_pending
+            return
+        assert booking.is_pending and approved.is_confirmed
+
+    @precondition(lambda self: self.session is not None)
+    @rule(data=st.data())
+    def reject(self, data):
+        everyone = self.bookings()
+        if not everyone:
+            return
+        booking = self.pick(data, everyone)
+        try:
+            rejected = approvals.reject_booking(booking_id=booking.pk, reason="Not in our area", actor=ORGANISER, now=self.now)
+        except approvals.NotAwaitingApproval:
+            assert not booking.is_pending
+            return
+        assert booking.is_pending and rejected.status == Booking.Status.REJECTED
+
+    @precondition(lambda self: self.session is not None)
+    @rule(capacity=st.integers(1, 8))
+    def change_capacity(self, capacity):
+        taken = self.taken()
+        # change_session takes no now=: it reads the clock, so the clock is the virtual one.
+        with mock.patch("django.utils.timezone.now", return_value=self.now):
+            try:
+                programmes.change_session(session_id=self.session.pk, fields={"capacity": capacity}, actor=ORGANISER)
+            except ValidationError as refusal:
+                assert capacity < taken and "capacity" in refusal.message_dict
+                return
+        assert capacity >= taken
+        assert self.fresh_session().capacity == capacity
+
+    # --- Invariants ---------------------------------------------------------------------------
+    # One snapshot of the session and its bookings per step, checked five ways.
+
+    @precondition(lambda self: self.session is not None)
+    @invariant()
+    def rules_hold(self):
+        session = self.fresh_session()
+        everyone = self.bookings()
+        self.places_never_overbooked(session, everyone)
+        self.waiting_positions_follow_join_order(everyone)
+        self.one_active_booking_per_email(everyone)
+        self.nobody_waits_while_a_place_is_free(session, everyone)
+        self.offers_run_out_by_the_time_booking_closes(session, everyone)
+
+    def places_never_overbooked(self, session, everyone):
+        holding = Counter(b.status for b in everyone if b.holds_a_place)
+        assert sum(holding.values()) <= session.capacity, (holding, session.capacity)
+
+    def waiting_positions_follow_join_order(self, everyone):
+        waiting = [b for b in everyone if b.is_waiting]
+        by_position = sorted(waiting, key=waiting_position)
+        assert [waiting_position(b) for b in by_position] == list(range(1, len(waiting) + 1))
+        waiting_ids = {b.pk for b in waiting}
+        assert [b.pk for b in by_position] == [pk for pk in self.joined if pk in waiting_ids]
+
+    def one_active_booking_per_email(self, everyone):
+        emails = Counter(b.email for b in everyone if b.status in Booking.ACTIVE_STATUSES)
+        assert all(count == 1 for count in emails.values()), emails
+
+    def nobody_waits_while_a_place_is_free(self, session, everyone):
+        taken = sum(1 for b in everyone if b.holds_a_place)
+        if self.booking_is_open(session) and taken < session.capacity:
+            assert not any(b.is_waiting for b in everyone), (taken, session.capacity)
+
+    def offers_run_out_by_the_time_booking_closes(self, session, everyone):
+        for booking in everyone:
+            if booking.is_offered:
+                assert booking.offer_expires_at is not None and booking.offered_at is not None
+                assert booking.offered_at <= booking.offer_expires_at <= session.closes_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_booking_rules_hold_whatever_happens():
+    run_state_machine_as_test(
+        BookingRules,
+        settings=settings(
+            max_examples=EXAMPLES,
+            stateful_step_count=STEPS,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
