@@ -71,7 +71,7 @@ def wrk(port: int, path: str, *, seconds: int, connections: int = 16, threads: i
     requests = int(re.search(r"(\d+) requests in ([\d.]+)(\w+)", out).group(1))
     elapsed = re.search(r"\d+ requests in ([\d.]+\w+)", out).group(1)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)$", out, re.M))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+[a-z]+)\s*$", out, re.M))
     errors = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
     if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
         errors += sum(int(n) for n in m.groups())

@@ -19,6 +19,8 @@ const css = sass.compile(join(root, "assets", "scss", "main.scss"), {
 writeFileSync(join(out, "css", "main.css"), css.css);
 
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk", "govuk-frontend.min.js"));
+// Images the stylesheet refers to ($govuk-assets-path): collectstatic's manifest needs them to exist.
+cpSync(join(govuk, "assets", "images"), join(out, "govuk", "assets", "images"), { recursive: true });
 cpSync(join(root, "assets", "js", "app.mjs"), join(out, "js", "app.mjs"));
 cpSync(join(root, "assets", "js", "message-progress.mjs"), join(out, "js", "message-progress.mjs"));
 cpSync(join(root, "assets", "favicon.svg"), join(out, "images", "favicon.svg"));

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD/src" DJANGO_SETTINGS_MODULE=bookyourplace.settings
 PY=.venv/bin/python
 : "${SECRET_KEY:?Set SECRET_KEY (see README, Production)}"
-: "${ALLOWED_HOSTS:?Set ALLOWED_HOSTS to the site's host name}"
+: "${ALLOWED_HOSTS:?Set ALLOWED_HOSTS to the host name of the site}"
 $PY manage.py migrate --no-input
 $PY manage.py collectstatic --no-input -v 0
 $PY manage.py start_periodic_work

@@ -34,9 +34,8 @@ def approve_booking(*, booking_id: int, actor: Actor, now: datetime | None = Non
             raise NotAwaitingApproval()
         if session.is_cancelled:
             raise SessionCancelled()
-        booking.status = Booking.Status.CONFIRMED
         booking.decided_at = now
-        booking.save(update_fields=["status", "decided_at"])
+        booking.save(update_fields=[*booking.move_to(Booking.Status.CONFIRMED, now), "decided_at"])
         notifications.queue_booking_approved(booking=booking)
         record(
             actor=actor,

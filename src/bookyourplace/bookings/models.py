@@ -61,6 +61,9 @@ class Booking(models.Model):
     # Raised on every change an attendee's calendar must hear about (RFC 5546 SEQUENCE).
     invite_sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the place became confirmed (at booking, on approval or from the waiting list):
+    # reminders due before this moment are not sent late.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
     # Optional: a line manager copied into the confirmation, as many partnerships ask.
@@ -119,6 +122,13 @@ class Booking(models.Model):
     @property
     def holds_a_place(self) -> bool:
         return self.status in self.HOLDING_STATUSES
+
+    def move_to(self, status: str, now) -> list[str]:
+        """Set the status, noting when the place became confirmed; returns the fields to save."""
+        self.status = status
+        if status == self.Status.CONFIRMED:
+            self.confirmed_at = now
+        return ["status", "confirmed_at"]
 
     @staticmethod
     def manage_path(token: str) -> str:

@@ -143,6 +143,7 @@ def _create_booking(
                     line_manager_email=normalise_email(attendee.line_manager_email),
                     consented_at=now,
                     status=status,
+                    confirmed_at=now if status == Booking.Status.CONFIRMED else None,
                     manage_token_seed=seed,
                     manage_token_hash=tokens.hash_token(tokens.token_from_seed(seed)),
                 )

@@ -44,8 +44,7 @@ def offer_free_places(*, session: Session, now: datetime | None = None) -> list[
         if booking is None:
             break
         if session.confirm_from_waiting_list:
-            booking.status = status_for_a_place(session, booking.email)
-            booking.save(update_fields=["status"])
+            booking.save(update_fields=booking.move_to(status_for_a_place(session, booking.email), now))
             tell_about_place(booking)
         else:
             hold = timedelta(hours=session.programme.offer_hold_hours)
@@ -73,8 +72,7 @@ def accept_offer(*, booking_id: int, actor: Actor | None = None, now: datetime |
         booking = Booking.objects.select_for_update().get(pk=booking_id)
         if not booking.is_offered or now >= booking.offer_expires_at or session.is_cancelled:
             raise OfferNotOpen()
-        booking.status = status_for_a_place(session, booking.email)
-        booking.save(update_fields=["status"])
+        booking.save(update_fields=booking.move_to(status_for_a_place(session, booking.email), now))
         booking.session = session
         tell_about_place(booking)
         record(

@@ -35,6 +35,7 @@ class Email(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not sent: no longer needed")
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="emails")
     kind = models.CharField(max_length=30, choices=Kind)
@@ -63,6 +64,9 @@ class Email(models.Model):
     send_started_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    # Kinds meant only for people who still hold a confirmed place when the email goes.
+    ONLY_WHILE_CONFIRMED = (Kind.REMINDER, Kind.MESSAGE)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -2,9 +2,10 @@
 
 Each booking gets each reminder at most once: the reminder's outbox row carries a unique
 key (booking and reminder), so a second worker, or a worker restarted half-way through a
-run, cannot queue it again, and the outbox sends each row once. A booking made after a
-reminder's moment does not get that reminder; cancelled, pending and waiting bookings get
-none.
+run, cannot queue it again, and the outbox sends each row once. A booking confirmed after a
+reminder's moment (booked late, approved late, or given a place from the waiting list late)
+does not get that reminder; cancelled, pending and waiting bookings get none, and a reminder
+queued before its booking was cancelled is not sent.
 """
 
 from dataclasses import dataclass
@@ -97,7 +98,7 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
 def _queue_for_session(session: Session, reminder: Reminder, moment: datetime) -> int:
     already = Email.objects.filter(booking=OuterRef("pk"), kind=Email.Kind.REMINDER, dedupe_key__endswith=f":{reminder.key}")
     due = (
-        Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED, created_at__lte=moment)
+        Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED, confirmed_at__lte=moment)
         .exclude(Exists(already))
         .select_related("session__programme")
     )

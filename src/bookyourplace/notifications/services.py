@@ -200,7 +200,7 @@ def deliver_due(*, batch_size: int = BATCH_SIZE, email_id: int | None = None, no
     Returns counts by outcome. Safe with any number of workers at once.
     """
     now = now or timezone.now()
-    counts = {"sent": 0, "retrying": 0, "failed": 0}
+    counts = {"sent": 0, "retrying": 0, "failed": 0, "skipped": 0}
     if email_id is None:
         recover_abandoned(now=now)
     connection = mailers.default  # opened on the first email, kept open for the run
@@ -234,6 +234,10 @@ def _send_one(pk: int, connection, now) -> str:
         logger.warning("Email %s was taken back after its claim lease ran out; not sending it here", pk)
         return "taken_back"
     email = Email.objects.select_related("booking__session__programme__organiser", "message").get(pk=pk)
+    if email.kind in Email.ONLY_WHILE_CONFIRMED and not email.booking.is_confirmed:
+        # Cancelled after the reminder or message was queued: it would only confuse.
+        Email.objects.filter(pk=pk).update(status=Email.Status.SKIPPED)
+        return "skipped"
     try:
         message = render_email(email)
         connection.open()

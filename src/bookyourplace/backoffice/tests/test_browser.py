@@ -229,7 +229,7 @@ def is_govuk_conditional_reveal(violation: dict, node: dict) -> bool:
 
 
 _RUN_AXE = """async tags => {
-  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
   // Mark the controls of GOV.UK conditional reveals (see is_govuk_conditional_reveal).
   for (const violation of results.violations) {
     for (const node of violation.nodes) {
@@ -238,15 +238,15 @@ _RUN_AXE = """async tags => {
       node.controlsGovukReveal = !!revealed && /govuk-(radios|checkboxes)__conditional/.test(revealed.className);
     }
   }
-  return results;
+  // Only the violations cross back to Python: the passes of a long table are slow to send.
+  return results.violations;
 }"""
 
 
 def axe_violations(page) -> list[dict]:
     """What axe-core finds on the page as it is now, as assert_no_axe_violations checks it."""
-    results = page.evaluate(_RUN_AXE, AXE_TAGS)
     violations = []
-    for violation in results["violations"]:
+    for violation in page.evaluate(_RUN_AXE, AXE_TAGS):
         nodes = [node for node in violation["nodes"] if not is_govuk_conditional_reveal(violation, node)]
         if nodes:
             violations.append({**violation, "nodes": nodes})
@@ -558,7 +558,7 @@ def test_back_office_pages_have_no_axe_violations(browser, page, live_server, tr
     visit(f"/backoffice/people/{world['administrator'].pk}/switch-off/", "Switch off your own account (refused)")
     visit("/backoffice/audit-log/", "Audit log")
     visit("/backoffice/audit-log/?page=2", "Audit log, page 2")
-    visit("/backoffice/audit-log/", "Audit log, filters")
+    page.goto(site + "/backoffice/audit-log/")
     type_date(page, "id_date_from", date.today())
     type_date(page, "id_date_to", date.today() - timedelta(days=1))
     submit(page, button("Filter"))

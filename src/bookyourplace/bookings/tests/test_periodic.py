@@ -73,10 +73,11 @@ def test_the_worker_runs_the_periodic_work_and_schedules_the_next_run(make_sessi
     first_waiting = book(full, "wait1@coventry.gov.uk", now=offered_at, waiting=True)
     second_waiting = book(full, "wait2@coventry.gov.uk", now=offered_at, waiting=True)
     services.cancel_booking(booking_id=confirmed.pk, now=offered_at)
-    # and a session starting in 12 hours whose attendee booked a week ago: two reminders due
+    # and a session starting in 12 hours whose attendee booked (and was confirmed) a week ago:
+    # two reminders due
     soon = make_session(title="Soon", starts_at=now + timedelta(hours=12))
     attendee = book(soon, "attendee@coventry.gov.uk")
-    Booking.objects.filter(pk=attendee.pk).update(created_at=now - timedelta(days=7))
+    Booking.objects.filter(pk=attendee.pk).update(created_at=now - timedelta(days=7), confirmed_at=now - timedelta(days=7))
     schedule_next()
 
     # Act

@@ -66,7 +66,7 @@ EMAILS = [
 TRUSTED_DOMAINS = "coventry.gov.uk\n*.sch.uk"
 
 STEPS = 30
-EXAMPLES = 35
+EXAMPLES = 30
 
 
 class BookingRules(RuleBasedStateMachine):
@@ -156,9 +156,6 @@ class BookingRules(RuleBasedStateMachine):
     def taken(self) -> int:
         return Booking.objects.filter(session=self.session, status__in=Booking.HOLDING_STATUSES).count()
 
-    def waiting(self) -> int:
-        return Booking.objects.filter(session=self.session, status=Booking.Status.WAITING).count()
-
     def booking_is_open(self, session: Session) -> bool:
         return not session.is_cancelled and self.now < session.closes_at
 
@@ -180,10 +177,9 @@ class BookingRules(RuleBasedStateMachine):
     def _book(self, email: str, join_waiting_list: bool):
         session = self.fresh_session()
         normalised = services.normalise_email(email)
-        already = Booking.objects.filter(
-            session=session, email=normalised, status__in=Booking.ACTIVE_STATUSES
-        ).exists()
-        full = self.taken() >= session.capacity or self.waiting() > 0
+        active = self.bookings(*Booking.ACTIVE_STATUSES)
+        already = any(b.email == normalised for b in active)
+        full = sum(1 for b in active if b.holds_a_place) >= session.capacity or any(b.is_waiting for b in active)
         try:
             booking = services.book_place(
                 session_id=session.pk,

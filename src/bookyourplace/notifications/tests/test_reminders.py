@@ -277,8 +277,30 @@ def test_a_reminder_to_someone_cancelled_before_it_is_sent_is_not_a_joining_link
     # Act
     run_worker()
 
-    # Assert
+    # Assert: the reminder is not sent at all, only the cancellation
+    assert reminders_sent() == Counter()
     assert all(SECRET_LINK not in m.body for m in mail.outbox)
+    assert set(Email.objects.filter(kind=Email.Kind.REMINDER).values_list("status", flat=True)) == {Email.Status.SKIPPED}
+
+
+def test_a_place_given_late_from_the_waiting_list_skips_the_reminders_already_past(make_session, run_worker):
+    # Arrange: joined the waiting list weeks ahead, but only got a place two days before
+    starts = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+    session = make_session(starts_at=starts, capacity=1, confirm_from_waiting_list=True)
+    first = book(session, "first@coventry.gov.uk")
+    waiting = book(session, "waiting@coventry.gov.uk", waiting=True)
+    Booking.objects.filter(pk=waiting.pk).update(created_at=starts - timedelta(days=20))
+    services.cancel_booking(booking_id=first.pk)
+
+    # Act: the five-day moment is long past; the one-day moment comes later
+    queued_now = send_due_reminders(now=timezone.now())
+    queued_at_one_day = send_due_reminders(now=starts - ONE_DAY)
+
+    # Assert: no stale "your session is in 5 days", just the one-day reminder
+    assert Booking.objects.get(pk=waiting.pk).status == Booking.Status.CONFIRMED
+    assert queued_now == 0
+    assert queued_at_one_day == 1
+    assert reminder_keys() == [("waiting@coventry.gov.uk", "1d")]
 
 
 # --- Two workers, and a worker that dies half-way ----------------------------------------------
