@@ -175,6 +175,7 @@ def main() -> int:
     parser.add_argument("--backend", choices=list(BACKENDS), action="append", help="only this database (repeatable)")
     parser.add_argument("--table", type=Path, help="print the table of a saved run and stop")
     parser.add_argument("--label", default="", help="a word saved with the results, e.g. 'before'")
+    parser.add_argument("--phases", default="", help="only these phases: pages,booking,rush,email,scale")
     args = parser.parse_args()
     if args.table:
         print(table(json.loads(args.table.read_text())["backends"]))
@@ -187,7 +188,8 @@ def main() -> int:
         print(f"== {BACKENDS[backend]} ==", flush=True)
         out = RESULTS / f".{stamp}-{backend}.part.json"
         try:
-            subprocess.run([sys.executable, str(HERE / "backend.py"), "--backend", backend, "--out", str(out)],
+            command = [sys.executable, str(HERE / "backend.py"), "--backend", backend, "--out", str(out)]
+            subprocess.run(command + (["--phases", args.phases] if args.phases else []),
                            timeout=CHILD_TIMEOUT, check=False)
         except subprocess.TimeoutExpired:
             print(f"  {BACKENDS[backend]} took longer than {CHILD_TIMEOUT} s and was stopped", flush=True)

@@ -122,11 +122,16 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     # A connection pool keeps connections open between requests and caps how many a
     # process opens, so a rush of bookings queues for a connection instead of exhausting
-    # PostgreSQL's max_connections.
+    # PostgreSQL's max_connections. After a database restart the pooled connections are
+    # dead: the pool checks each one before handing it out (a quick round trip) and replaces
+    # dead ones, so requests after a restart get a working connection, not an error.
+    from psycopg_pool import ConnectionPool
+
     _db.setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN", default=2),
         "max_size": env.int("DATABASE_POOL_MAX", default=20),
         "timeout": env.int("DATABASE_POOL_TIMEOUT", default=30),
+        "check": ConnectionPool.check_connection,
     }
     _db["CONN_MAX_AGE"] = 0
     _db["CONN_HEALTH_CHECKS"] = False

@@ -5,6 +5,10 @@ from django.urls import include, path
 # Django's admin is kept for superusers only; organisers use the back office.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 
+# A database outage outside a view (saving the session, finding who is signed in) shows the
+# 503 "try again" page like one inside a view; any other error shows the 500 page.
+handler500 = "bookyourplace.core.middleware.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("backoffice/", include("bookyourplace.backoffice.urls")),

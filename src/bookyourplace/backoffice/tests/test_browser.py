@@ -392,6 +392,12 @@ def test_back_office_pages_have_no_axe_violations(browser, page, live_server, tr
     sign_in(signed_out, "admin@coventry.gov.uk", "not-the-password")
     errors_showing(signed_out)
     sweep.check(signed_out, "Sign in, with errors (wrong password)")
+    for _attempt in range(6):  # django-axes locks the account out after 5 failures
+        if signed_out.locator("h1").inner_text() == "Too many attempts to sign in":
+            break
+        sign_in(signed_out, "viewer@coventry.gov.uk", "not-the-password")
+    assert signed_out.locator("h1").inner_text() == "Too many attempts to sign in"
+    sweep.check(signed_out, "Locked out after too many attempts")
 
     signed_out.goto(site + "/backoffice/password-reset/")
     sweep.check(signed_out, "Reset your password")

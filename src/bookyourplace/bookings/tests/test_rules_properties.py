@@ -11,6 +11,7 @@ locks are the ones production uses; each run of the machine makes and removes it
 organiser, programme and session.
 """
 
+import os
 import uuid
 from collections import Counter
 from datetime import timedelta
@@ -20,7 +21,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -62,11 +63,18 @@ EMAILS = [
     "fay@warwickshire.gov.uk",
     "gus@youth.coventry.gov.uk",
     "hal@example.org",
+    "ivy@nhs.net",
+    "jo@kingsway.sch.uk",
+    "kai@wmfs.net",
+    "lee@coventry.gov.uk",
+    "mo@gmail.com",
+    "Mo@GMAIL.com",
 ]
 TRUSTED_DOMAINS = "coventry.gov.uk\n*.sch.uk"
 
+# Sized to run in well under a minute per database; raise BYP_PROPERTY_EXAMPLES to search longer.
 STEPS = 30
-EXAMPLES = 30
+EXAMPLES = int(os.environ.get("BYP_PROPERTY_EXAMPLES", "25"))
 
 
 class BookingRules(RuleBasedStateMachine):
@@ -89,6 +97,7 @@ class BookingRules(RuleBasedStateMachine):
         cancellation_cutoff_hours=st.integers(0, 48),
         starts_in_hours=st.integers(24, 200),
         closes_before_start_hours=st.none() | st.integers(1, 23),
+        already_booked=st.integers(0, 10),
     )
     def create_session(
         self,
@@ -100,6 +109,7 @@ class BookingRules(RuleBasedStateMachine):
         cancellation_cutoff_hours,
         starts_in_hours,
         closes_before_start_hours,
+        already_booked,
     ):
         suffix = uuid.uuid4().hex[:10]
         self.organiser = Organiser.objects.create(
@@ -130,6 +140,9 @@ class BookingRules(RuleBasedStateMachine):
             trusted_domains=TRUSTED_DOMAINS if mode_on_session else "",
             confirm_from_waiting_list=confirm_from_waiting_list,
         )
+        # Start part-way through the story: some places taken and, perhaps, people waiting.
+        for email in EMAILS[:already_booked]:
+            self._book(email, True)
 
     def teardown(self):
         if self.session is not None:
@@ -159,8 +172,11 @@ class BookingRules(RuleBasedStateMachine):
     def booking_is_open(self, session: Session) -> bool:
         return not session.is_cancelled and self.now < session.closes_at
 
-    def pick(self, data, bookings):
-        return data.draw(st.sampled_from(bookings), label="booking")
+    def pick(self, data, likely, everyone):
+        """Mostly a booking the action fits (``likely``); sometimes any, to be refused."""
+        if likely and data.draw(st.integers(0, 3), label="fits") > 0:
+            return data.draw(st.sampled_from(likely), label="booking")
+        return data.draw(st.sampled_from(everyone), label="any booking")
 
     def attendee(self, email: str) -> AttendeeDetails:
         return AttendeeDetails(
@@ -188,6 +204,7 @@ class BookingRules(RuleBasedStateMachine):
                 now=self.now,
             )
         except BookingError as refusal:
+            event(f"book: refused ({type(refusal).__name__})")
             if not self.booking_is_open(session):
                 assert isinstance(refusal, BookingClosed), refusal
             elif already:
@@ -195,6 +212,7 @@ class BookingRules(RuleBasedStateMachine):
             else:
                 assert isinstance(refusal, SessionFull) and full and not join_waiting_list, refusal
             return
+        event(f"book: {booking.status}")
         assert self.booking_is_open(session) and not already
         assert booking.email == normalised
         if full:
@@ -205,23 +223,36 @@ class BookingRules(RuleBasedStateMachine):
         else:
             assert booking.status == Booking.Status.CONFIRMED
 
-    @rule(email=st.sampled_from(EMAILS), join_waiting_list=st.booleans())
-    def book(self, email, join_waiting_list):
-        self._book(email, join_waiting_list)
+    def pick_email(self, data) -> str:
+        """Mostly someone not yet on the session; sometimes anyone, so people book twice."""
+        on_the_list = {b.email for b in self.bookings(*Booking.ACTIVE_STATUSES)}
+        newcomers = [e for e in EMAILS if services.normalise_email(e) not in on_the_list]
+        if newcomers and data.draw(st.integers(0, 3), label="newcomer") > 0:
+            return data.draw(st.sampled_from(newcomers), label="email")
+        return data.draw(st.sampled_from(EMAILS), label="any email")
 
-    @rule(email=st.sampled_from(EMAILS))
-    def join_waiting_list(self, email):
-        self._book(email, True)
+    @precondition(lambda self: self.session is not None)
+    @rule(data=st.data(), join_waiting_list=st.booleans())
+    def book(self, data, join_waiting_list):
+        self._book(self.pick_email(data), join_waiting_list)
+
+    @precondition(lambda self: self.session is not None)
+    @rule(data=st.data())
+    def join_waiting_list(self, data):
+        self._book(self.pick_email(data), True)
 
     @precondition(lambda self: self.session is not None)
     @rule(data=st.data(), by_organiser=st.booleans())
     def cancel(self, data, by_organiser):
-        active = self.bookings(*Booking.ACTIVE_STATUSES)
-        if not active:
+        everyone = self.bookings()
+        if not everyone:
             return
-        booking = self.pick(data, active)
+        booking = self.pick(data, [b for b in everyone if b.status in Booking.ACTIVE_STATUSES], everyone)
+        was_active = booking.status in Booking.ACTIVE_STATUSES
         session = self.fresh_session()
-        if by_organiser:
+        if not was_active:
+            allowed = True  # nothing to cancel: the booking comes back as it was
+        elif by_organiser:
             allowed = True
         elif booking.is_waiting:
             allowed = self.now < session.starts_at
@@ -236,11 +267,14 @@ class BookingRules(RuleBasedStateMachine):
                 now=self.now,
             )
         except CancellationNotAllowed:
+            event("cancel: refused")
             assert not allowed
             return
+        event(f"cancel: {booking.status if was_active else 'nothing to cancel'} by {'organiser' if by_organiser else 'attendee'}")
         assert allowed
+        before = booking.status
         booking.refresh_from_db()
-        assert booking.status == Booking.Status.CANCELLED
+        assert booking.status == (Booking.Status.CANCELLED if was_active else before)
 
     @precondition(lambda self: self.session is not None)
     @rule(data=st.data())
@@ -248,13 +282,14 @@ class BookingRules(RuleBasedStateMachine):
         everyone = self.bookings()
         if not everyone:
             return
-        booking = self.pick(data, everyone)
+        booking = self.pick(data, [b for b in everyone if b.is_offered], everyone)
         open_offer = booking.is_offered and self.now < booking.offer_expires_at
         try:
             accepted = waiting_list.accept_offer(booking_id=booking.pk, now=self.now)
         except OfferNotOpen:
             assert not open_offer
             return
+        event("accept: accepted")
         assert open_offer
         assert accepted.status in (Booking.Status.CONFIRMED, Booking.Status.PENDING)
 
@@ -264,10 +299,13 @@ class BookingRules(RuleBasedStateMachine):
         self.now += timedelta(hours=hours)
 
     @precondition(lambda self: self.session is not None)
-    @rule()
-    def expire_offers(self):
+    @rule(hours=st.integers(0, 48))
+    def worker_expires_offers(self, hours):
+        self.now += timedelta(hours=hours)
         due = {b.pk for b in self.bookings(Booking.Status.OFFERED) if b.offer_expires_at <= self.now}
         waiting_list.expire_offers(now=self.now)
+        if due:
+            event("expire: offers ran out")
         for pk in due:
             assert Booking.objects.get(pk=pk).status == Booking.Status.OFFER_EXPIRED
         assert not any(b.offer_expires_at <= self.now for b in self.bookings(Booking.Status.OFFERED))
@@ -278,12 +316,13 @@ class BookingRules(RuleBasedStateMachine):
         everyone = self.bookings()
         if not everyone:
             return
-        booking = self.pick(data, everyone)
+        booking = self.pick(data, [b for b in everyone if b.is_pending], everyone)
         try:
             approved = approvals.approve_booking(booking_id=booking.pk, actor=ORGANISER, now=self.now)
         except approvals.NotAwaitingApproval:
             assert not booking.is_pending
             return
+        event("approve: approved")
         assert booking.is_pending and approved.is_confirmed
 
     @precondition(lambda self: self.session is not None)
@@ -292,12 +331,13 @@ class BookingRules(RuleBasedStateMachine):
         everyone = self.bookings()
         if not everyone:
             return
-        booking = self.pick(data, everyone)
+        booking = self.pick(data, [b for b in everyone if b.is_pending], everyone)
         try:
             rejected = approvals.reject_booking(booking_id=booking.pk, reason="Not in our area", actor=ORGANISER, now=self.now)
         except approvals.NotAwaitingApproval:
             assert not booking.is_pending
             return
+        event("reject: rejected")
         assert booking.is_pending and rejected.status == Booking.Status.REJECTED
 
     @precondition(lambda self: self.session is not None)
@@ -309,10 +349,12 @@ class BookingRules(RuleBasedStateMachine):
             try:
                 programmes.change_session(session_id=self.session.pk, fields={"capacity": capacity}, actor=ORGANISER)
             except ValidationError as refusal:
+                event("capacity: lowering refused")
                 assert capacity < taken and "capacity" in refusal.message_dict
                 return
         assert capacity >= taken
         assert self.fresh_session().capacity == capacity
+        event("capacity: changed")
 
     # --- Invariants ---------------------------------------------------------------------------
     # One snapshot of the session and its bookings per step, checked five ways.
@@ -327,6 +369,8 @@ class BookingRules(RuleBasedStateMachine):
         self.one_active_booking_per_email(everyone)
         self.nobody_waits_while_a_place_is_free(session, everyone)
         self.offers_run_out_by_the_time_booking_closes(session, everyone)
+        for status in {b.status for b in everyone}:
+            event(f"state: someone {status}")
 
     def places_never_overbooked(self, session, everyone):
         holding = Counter(b.status for b in everyone if b.holds_a_place)
@@ -334,8 +378,9 @@ class BookingRules(RuleBasedStateMachine):
 
     def waiting_positions_follow_join_order(self, everyone):
         waiting = [b for b in everyone if b.is_waiting]
-        by_position = sorted(waiting, key=waiting_position)
-        assert [waiting_position(b) for b in by_position] == list(range(1, len(waiting) + 1))
+        position = {b.pk: waiting_position(b) for b in waiting}
+        by_position = sorted(waiting, key=lambda b: position[b.pk])
+        assert [position[b.pk] for b in by_position] == list(range(1, len(waiting) + 1))
         waiting_ids = {b.pk for b in waiting}
         assert [b.pk for b in by_position] == [pk for pk in self.joined if pk in waiting_ids]
 

@@ -1,0 +1,135 @@
+"""The public pages of the booking life cycle in a real Chromium, checked with axe-core.
+
+A full session offers its waiting list; a person joins it with the keyboard; people whose
+booking waits on the list, has been offered a place, waits for approval or was not
+approved each find their own page. Every one is checked for WCAG 2.2 AA problems on a phone
+and on a desktop.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from bookyourplace.bookings import approvals
+from bookyourplace.bookings.links import manage_token
+from bookyourplace.bookings.models import Booking
+from bookyourplace.bookings.services import book_place, cancel_booking
+from bookyourplace.privacy.services import Actor
+from bookyourplace.programmes.models import ApprovalMode
+from bookyourplace.public.tests.browser import (
+    DESKTOP,
+    PHONE,
+    assert_no_axe_violations,
+    tab_to,
+    wait_for_focus,
+)
+from bookyourplace.public.tests.test_browser import (
+    fill_in_booking_form,
+    press_enter_and_wait_for,
+)
+
+pytestmark = pytest.mark.browser
+
+MANAGE_PAGE = re.compile(r"/booking/[A-Za-z0-9_-]{32}/$")
+
+
+def manage_path(booking: Booking) -> str:
+    return reverse("public:manage", kwargs={"token": manage_token(booking)})
+
+
+def status_tag(page) -> str:
+    return page.locator("main .govuk-tag").first.inner_text()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_waiting_list_and_approval_pages_have_no_axe_violations(
+    page, viewport, live_server, transactional_db, make_session, programme, attendee_details
+):
+    page.set_viewport_size(viewport)
+    starts = (timezone.now() + timedelta(days=30)).replace(second=0, microsecond=0)
+    organiser = Actor(label="Priya Shah")
+
+    def book(session, email, **options):
+        return book_place(session_id=session.pk, attendee=attendee_details(email=email), **options)
+
+    # A full session, with one person already waiting.
+    full = make_session(title="Fully booked", starts_at=starts, capacity=1)
+    book(full, "first@example.org")
+    book(full, "second@example.org", join_waiting_list=True)
+    # A place freed on a full session goes to the first person waiting, as an offer.
+    offers = make_session(title="Place on offer", starts_at=starts + timedelta(hours=3), capacity=1)
+    leaving = book(offers, "leaving@example.org")
+    offered = book(offers, "offered@example.org", join_waiting_list=True)
+    cancel_booking(booking_id=leaving.pk)
+    # Every booking of this one waits for an organiser.
+    vetted = make_session(
+        title="Approval needed", starts_at=starts + timedelta(days=1), capacity=10, approval_mode=ApprovalMode.APPROVAL
+    )
+    pending = book(vetted, "pending@gmail.com")
+    rejected = book(vetted, "rejected@gmail.com")
+    approvals.reject_booking(booking_id=rejected.pk, reason="This briefing is for council staff only.", actor=organiser)
+    offered.refresh_from_db()
+    assert (offered.status, pending.status) == (Booking.Status.OFFERED, Booking.Status.PENDING)
+
+    # The programme page offers the full session's waiting list.
+    page.goto(live_server.url + programme.get_absolute_url())
+    assert page.get_by_text("Fully booked").first.is_visible()
+    assert_no_axe_violations(page)
+
+    page.goto(live_server.url + full.get_absolute_url())
+    assert page.get_by_role("link", name="Join the waiting list").is_visible()
+    assert_no_axe_violations(page)
+
+    # The waiting-list form, empty and with its errors, then sent.
+    tab_to(page, "Join the waiting list")
+    press_enter_and_wait_for(page, "**/book/")
+    assert page.locator("h1").inner_text() == f"Join the waiting list: {full.title}"
+    assert_no_axe_violations(page)
+
+    tab_to(page, lambda e: e["tag"] == "button" and e["name"] == "Join the waiting list")
+    page.keyboard.press("Enter")
+    page.locator(".govuk-error-summary").wait_for()
+    wait_for_focus(page, ".govuk-error-summary")
+    assert_no_axe_violations(page)
+
+    fill_in_booking_form(page, email="third@example.org")
+    tab_to(page, lambda e: e["tag"] == "button" and e["name"] == "Join the waiting list")
+    press_enter_and_wait_for(page, "**/book/confirmed/")
+    assert page.locator("h1").inner_text() == "You are on the waiting list"
+    assert "You are 2nd on the waiting list." in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+    waiting = Booking.objects.get(email="third@example.org")
+    assert waiting.status == Booking.Status.WAITING
+
+    # Each person's own page: waiting, offered, pending, not approved.
+    page.goto(live_server.url + manage_path(waiting))
+    assert status_tag(page) == "On the waiting list"
+    assert_no_axe_violations(page)
+
+    tab_to(page, "Leave the waiting list")
+    press_enter_and_wait_for(page, "**/cancel/")
+    assert_no_axe_violations(page)
+
+    page.goto(live_server.url + manage_path(offered))
+    assert page.locator(".govuk-notification-banner").get_by_text("A place is free for you").is_visible()
+    assert_no_axe_violations(page)
+
+    tab_to(page, "Accept the place")
+    with page.expect_navigation(url=MANAGE_PAGE):  # back to the same page, now confirmed
+        page.keyboard.press("Enter")
+    assert "Your place is confirmed" in page.locator(".govuk-notification-banner").inner_text()
+    assert_no_axe_violations(page)
+    offered.refresh_from_db()
+    assert offered.status == Booking.Status.CONFIRMED
+
+    page.goto(live_server.url + manage_path(pending))
+    assert status_tag(page) == "Waiting for approval"
+    assert_no_axe_violations(page)
+
+    page.goto(live_server.url + manage_path(rejected))
+    assert status_tag(page) == "Not approved"
+    assert "This briefing is for council staff only." in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
