@@ -5,12 +5,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)/src
 
-.PHONY: run test serve setup assets migrate demo chromium test-sqlite test-postgres check-deploy clean help
+.PHONY: run test serve setup assets migrate demo chromium test-sqlite test-postgres check-deploy clean help bench
 
 help:
 	@echo "make run    - set up and start the demo on http://127.0.0.1:$(PORT) (SQLite, web and worker)"
 	@echo "make test   - set up and run every test (SQLite, then PostgreSQL)"
 	@echo "make serve  - production: gunicorn and the worker, settings from the environment"
+	@echo "make bench  - load-test the production setup on PostgreSQL and SQLite (about 12 minutes)"
 
 $(VENV)/.installed: pyproject.toml
 	@PYBIN=$$(scripts/find-python.sh) || exit 1; \
@@ -66,6 +67,18 @@ check-deploy: setup
 
 serve: setup
 	@scripts/serve.sh
+
+# Benchmark (README, "Benchmark"): wrk from Debian's packages, installed when missing (needs
+# root; without it the benchmark uses its own Python load generator). BENCH_ARGS="--backend sqlite".
+bench: setup
+	@if ! command -v wrk >/dev/null; then \
+	  echo "Installing wrk from Debian's packages for the benchmark..."; \
+	  if [ "$$(id -u)" != 0 ]; then echo "Not root: install it with 'apt-get install wrk'; using the Python load generator meanwhile"; \
+	  else (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)) || \
+	       echo "Could not install wrk; using the Python load generator"; fi; \
+	fi
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf build var/static var/test.sqlite3*

@@ -10,12 +10,19 @@ PY=.venv/bin/python
 $PY manage.py migrate --no-input
 $PY manage.py collectstatic --no-input -v 0
 $PY manage.py start_periodic_work
-$PY manage.py db_worker --queue-name '*' &
-worker=$!
+# Several workers (WORKER_PROCESSES, default 2) share big sends such as reminders: a delivery
+# run that finds a full batch asks for another, which the next free worker takes. They run at
+# a lower CPU priority (WORKER_NICE, default 10): during a rush of bookings the web answers
+# first and the emails it causes follow seconds later; when the web is idle they get it all.
+workers=()
+for _ in $(seq "${WORKER_PROCESSES:-2}"); do
+  nice -n "${WORKER_NICE:-10}" $PY manage.py db_worker --queue-name '*' &
+  workers+=($!)
+done
 .venv/bin/gunicorn bookyourplace.wsgi:application \
   --bind "${BIND:-127.0.0.1:${PORT:-8000}}" \
   --workers "${WEB_WORKERS:-$(( $(nproc) * 2 + 1 ))}" --threads "${WEB_THREADS:-4}" \
   --access-logfile - &
 web=$!
-trap 'kill $web $worker 2>/dev/null; wait' INT TERM EXIT
-wait -n "$web" "$worker"
+trap 'kill $web "${workers[@]}" 2>/dev/null; wait' INT TERM EXIT
+wait -n "$web" "${workers[@]}"

@@ -127,11 +127,22 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     # dead ones, so requests after a restart get a working connection, not an error.
     from psycopg_pool import ConnectionPool
 
+    def _check_pooled_connection(conn) -> None:
+        try:
+            ConnectionPool.check_connection(conn)
+        except Exception:
+            # One dead means the server restarted and every idle one died with it: test them
+            # all now. Left to itself the pool finds them one at a time, pausing 1, 2, 4...
+            # seconds between, which can keep the next visitor waiting until its timeout.
+            if (pool := getattr(conn, "_pool", None)) is not None:
+                pool.check()
+            raise
+
     _db.setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN", default=2),
         "max_size": env.int("DATABASE_POOL_MAX", default=20),
         "timeout": env.int("DATABASE_POOL_TIMEOUT", default=30),
-        "check": ConnectionPool.check_connection,
+        "check": _check_pooled_connection,
     }
     _db["CONN_MAX_AGE"] = 0
     _db["CONN_HEALTH_CHECKS"] = False
@@ -294,6 +305,15 @@ BYP_FEW_PLACES_LEFT = env.int("BYP_FEW_PLACES_LEFT", default=5)
 BYP_EMAIL_CLAIM_LEASE_SECONDS = env.int("BYP_EMAIL_CLAIM_LEASE_SECONDS", default=120)
 # A person asking again for their manage link gets at most one email in this many seconds.
 BYP_MANAGE_LINK_RESEND_SECONDS = env.int("BYP_MANAGE_LINK_RESEND_SECONDS", default=300)
+
+# --- Cache ----------------------------------------------------------------------------------
+# The public programme and session pages are cached (public/page_cache.py) and checked
+# against the programme's version in the database on every request, so a per-process
+# memory cache (the default) is always right; CACHE_URL=redis://host:6379/0 shares one
+# cache between processes and servers (needs the `redis` package).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# The longest a public page stays cached; a session's booking opening or closing ends it sooner.
+BYP_PAGE_CACHE_SECONDS = env.int("BYP_PAGE_CACHE_SECONDS", default=600)
 
 # Benchmark baselines (`make bench`): minimal views under /bench-baseline/ to compare ours
 # against on the same server. Off by default; never switch it on in production.

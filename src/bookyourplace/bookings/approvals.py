@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookyourplace.bookings import locking, waiting_list
+from bookyourplace.bookings.cache import programme_changed
 from bookyourplace.bookings.errors import BookingError, SessionCancelled
 from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications import services as notifications
@@ -44,6 +45,7 @@ def approve_booking(*, booking_id: int, actor: Actor, now: datetime | None = Non
             subject=booking,
             programme_id=session.programme_id,
         )
+        programme_changed(session.programme_id)
     return booking
 
 
@@ -68,6 +70,7 @@ def reject_booking(*, booking_id: int, reason: str, actor: Actor, now: datetime 
             programme_id=session.programme_id,
         )
         waiting_list.offer_free_places(session=session, now=now)
+        programme_changed(session.programme_id)
     return booking
 
 

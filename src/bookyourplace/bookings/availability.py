@@ -124,6 +124,39 @@ def with_booking_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
     ).order_by("starts_at", "pk")
 
 
+COUNTED_STATUSES = {
+    Booking.Status.CONFIRMED: "confirmed",
+    Booking.Status.CANCELLED: "cancelled",
+    Booking.Status.PENDING: "pending",
+    Booking.Status.OFFERED: "offered",
+    Booking.Status.WAITING: "waiting",
+}
+
+
+def add_booking_counts(sessions: list[Session]) -> list[Session]:
+    """The same counts as ``with_booking_counts``, set on sessions already fetched, from one
+    query grouped by session and status (read from the (session, status) index alone): for
+    the back office's tables, where a programme may hold a hundred thousand bookings."""
+    for session in sessions:
+        for name in COUNTED_STATUSES.values():
+            setattr(session, name, 0)
+        session.places_taken = 0
+    by_id = {session.pk: session for session in sessions}
+    counts = (
+        Booking.objects.filter(session_id__in=list(by_id))
+        .order_by()
+        .values_list("session_id", "status")
+        .annotate(n=Count("*"))
+    )
+    for session_id, status, n in counts:
+        session = by_id[session_id]
+        if status in COUNTED_STATUSES:
+            setattr(session, COUNTED_STATUSES[status], n)
+        if status in Booking.HOLDING_STATUSES:
+            session.places_taken += n
+    return sessions
+
+
 def waiting_position(booking: Booking) -> int:
     """1 for the first person waiting; positions close up when someone leaves or is offered."""
     earlier = Q(created_at__lt=booking.created_at) | Q(created_at=booking.created_at, pk__lt=booking.pk)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookyourplace.bookings import locking, tokens, waiting_list
 from bookyourplace.bookings.availability import State, availability, count_places
+from bookyourplace.bookings.cache import programme_changed
 from bookyourplace.bookings.eligibility import status_for_a_place, tell_about_place
 from bookyourplace.bookings.errors import (  # noqa: F401 (faces catch them from here)
     AlreadyBooked,
@@ -88,6 +89,10 @@ def book_place(
     """
     now = now or timezone.now()
     email = normalise_email(attendee.email)
+    booking = _book_a_free_place(session_id=session_id, attendee=attendee, email=email, actor=actor, now=now)
+    if booking is not None:
+        return booking
+    # Anything but a free place (full, closed, already booked...): decide under the lock.
     with transaction.atomic():
         session = locking.lock_session(session_id)
         if not session.programme.is_published:
@@ -110,16 +115,60 @@ def book_place(
                 notifications.queue_waiting_list_joined(booking=booking)
             else:
                 tell_about_place(booking)
-            record(
-                actor=actor or Actor(label=booking.full_name),
-                action=AuditEvent.Action.JOINED_WAITING_LIST if booking.is_waiting else AuditEvent.Action.BOOKED,
-                summary=f"{booking.get_status_display()}: {booking.reference} for {booking.full_name} on '{session.title}'",
-                subject=booking,
-                programme_id=session.programme_id,
-            )
+            _record_booking(booking=booking, session=session, actor=actor)
+            programme_changed(session.programme_id)
             return booking
         resend_manage_link(booking=existing, now=now)
     raise AlreadyBooked()
+
+
+class _PlaceNotFree(Exception):
+    """The fast path found the session not open to a newcomer after all."""
+
+
+def _book_a_free_place(
+    *, session_id: int, attendee: AttendeeDetails, email: str, actor: Actor | None, now: datetime
+) -> Booking | None:
+    """The common case, a free place, holding the session's lock as briefly as possible.
+
+    The booking, its emails and its audit entry are written first; only then is the session
+    locked and its places counted, this booking included. The transaction commits only if,
+    under the lock, the session was open to a newcomer before this booking (the same test
+    book_place makes): one booking at a time still passes that point, and each counts every
+    booking committed before it, so a session is never overbooked. Anything else (full,
+    closed, cancelled, the address already booked) rolls everything back and returns None,
+    and book_place decides under the lock from the start.
+    """
+    session = Session.objects.select_related("programme").filter(pk=session_id).first()
+    if session is None or not session.programme.is_published:
+        return None
+    status = status_for_a_place(session, email)
+    try:
+        with transaction.atomic():
+            booking = _create_booking(session=session, attendee=attendee, email=email, status=status, now=now)
+            tell_about_place(booking)
+            _record_booking(booking=booking, session=session, actor=actor)
+            locked = locking.lock_session(session_id)
+            taken, waiting = count_places(locked)
+            locked.places_taken, locked.waiting = taken - 1, waiting  # as it was before this booking
+            open_to_newcomers = availability(locked, now).can_book
+            if not (locked.programme.is_published and open_to_newcomers and status_for_a_place(locked, email) == status):
+                raise _PlaceNotFree()
+            programme_changed(locked.programme_id)
+    except (_PlaceNotFree, BookingError, IntegrityError):
+        return None
+    booking.session = locked
+    return booking
+
+
+def _record_booking(*, booking: Booking, session: Session, actor: Actor | None) -> None:
+    record(
+        actor=actor or Actor(label=booking.full_name),
+        action=AuditEvent.Action.JOINED_WAITING_LIST if booking.is_waiting else AuditEvent.Action.BOOKED,
+        summary=f"{booking.get_status_display()}: {booking.reference} for {booking.full_name} on '{session.title}'",
+        subject=booking,
+        programme_id=session.programme_id,
+    )
 
 
 def _create_booking(
@@ -230,6 +279,7 @@ def cancel_booking(
         )
         if freed_a_place:
             waiting_list.offer_free_places(session=session, now=now)
+        programme_changed(session.programme_id)
     return booking
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from bookyourplace.bookings import locking
 from bookyourplace.bookings.availability import count_places
+from bookyourplace.bookings.cache import programme_changed
 from bookyourplace.bookings.eligibility import status_for_a_place, tell_about_place
 from bookyourplace.bookings.errors import OfferNotOpen
 from bookyourplace.bookings.models import Booking
@@ -82,6 +83,7 @@ def accept_offer(*, booking_id: int, actor: Actor | None = None, now: datetime |
             subject=booking,
             programme_id=session.programme_id,
         )
+        programme_changed(session.programme_id)
     return booking
 
 
@@ -114,4 +116,5 @@ def expire_offers(*, now: datetime | None = None) -> int:
                 )
                 expired += 1
             offer_free_places(session=session, now=now)
+            programme_changed(session.programme_id)
     return expired

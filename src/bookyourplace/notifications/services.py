@@ -17,9 +17,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
+from django.tasks import TaskResultStatus
 
 from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications import invites
@@ -37,11 +39,45 @@ LONGEST_RETRY_SECONDS = 60 * 60
 
 
 def request_delivery(*, run_after=None) -> None:
-    """Ask the worker for a delivery run (now, or at ``run_after``)."""
-    if run_after is None:
-        deliver_outbox.enqueue()
-    else:
+    """Ask the worker for a delivery run (now, or at ``run_after``).
+
+    A run asked for now is not added when one is already waiting to start: that run sends
+    every email due when it starts, so a rush of bookings costs the worker one run, not one
+    per booking. The run found waiting could start before the caller's transaction commits
+    (and miss its email), so once it commits we look again and add one if none is waiting.
+    """
+    if run_after is not None:
         deliver_outbox.using(run_after=run_after).enqueue()
+        return
+    if not _delivery_run_waiting():
+        deliver_outbox.enqueue()
+    elif transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_ensure_delivery_run_waiting)
+
+
+def _delivery_run_waiting() -> bool:
+    """Is a delivery run waiting to start? (DBTaskResult.objects.ready(), as one plain
+    statement: it runs for every email queued, and the ORM would cost more than the insert it saves.)"""
+    table = DBTaskResult._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {connection.ops.quote_name(table)} WHERE status = %s AND task_path = %s"
+            " AND queue_name = %s AND backend_name = %s AND (run_after = %s OR run_after <= %s) LIMIT 1",
+            [
+                str(TaskResultStatus.READY),
+                deliver_outbox.module_path,
+                deliver_outbox.queue_name,
+                deliver_outbox.backend,
+                connection.ops.adapt_datetimefield_value(get_date_max()),
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+            ],
+        )
+        return cursor.fetchone() is not None
+
+
+def _ensure_delivery_run_waiting() -> None:
+    if not _delivery_run_waiting():
+        deliver_outbox.enqueue()
 
 
 def _queue(
@@ -204,10 +240,15 @@ def deliver_due(*, batch_size: int = BATCH_SIZE, email_id: int | None = None, no
     if email_id is None:
         recover_abandoned(now=now)
     connection = mailers.default  # opened on the first email, kept open for the run
+    unmarked: list[int] = []  # accepted by the server; marked sent with the next one's start
     try:
         while ids := _claim(now=now, limit=batch_size, email_id=email_id):
+            if email_id is None and len(ids) == batch_size:
+                # More are probably due: ask for another run, so a second worker joins in.
+                request_delivery()
+            emails = Email.objects.select_related("booking__session__programme__organiser", "message").in_bulk(ids)
             for position, pk in enumerate(ids):
-                outcome = _send_one(pk, connection, now)
+                outcome = _send_one(pk, connection, now, emails.get(pk), unmarked)
                 if outcome == "taken_back":
                     continue
                 counts[outcome] += 1
@@ -218,22 +259,46 @@ def deliver_due(*, batch_size: int = BATCH_SIZE, email_id: int | None = None, no
                         pk__in=ids[position + 1 :], status=Email.Status.SENDING, claimed_at=now
                     ).update(status=Email.Status.QUEUED, attempts=F("attempts") - 1)
                     return counts
+            _mark_sent(unmarked)
             if email_id is not None:
                 break
             now = timezone.now()
     finally:
-        connection.close()
+        try:
+            _mark_sent(unmarked)
+        finally:
+            connection.close()
     return counts
 
 
-def _send_one(pk: int, connection, now) -> str:
+def _mark_sent(ids: list[int]) -> None:
+    """Mark these emails sent, then empty the list."""
+    if ids:
+        Email.objects.filter(pk__in=ids).update(status=Email.Status.SENT, sent_at=timezone.now(), last_error="")
+        ids.clear()
+
+
+def _send_one(pk: int, connection, now, email: Email | None = None, unmarked: list[int] | None = None) -> str:
     # ``now`` is when this batch was claimed. A batch that outlasts its lease may have had
     # this row taken back (and claimed by another worker): then it is theirs to send.
+    # ``unmarked``: emails this run just sent, not yet marked; they are marked sent in the
+    # same commit as this one's start, right after the server accepted them (one commit per
+    # email, not two: on PostgreSQL each commit waits for the disk).
     started = Email.objects.filter(pk=pk, status=Email.Status.SENDING, claimed_at=now, send_started_at=None)
-    if not started.update(send_started_at=timezone.now()):
+    marks = list(unmarked or ())
+    with transaction.atomic():
+        _mark_sent(marks)
+        was_started = started.update(send_started_at=timezone.now())
+    if unmarked:
+        unmarked.clear()  # committed
+    if not was_started:
         logger.warning("Email %s was taken back after its claim lease ran out; not sending it here", pk)
         return "taken_back"
-    email = Email.objects.select_related("booking__session__programme__organiser", "message").get(pk=pk)
+    if email is None:
+        email = Email.objects.select_related("booking__session__programme__organiser", "message").get(pk=pk)
+    elif email.kind in Email.ONLY_WHILE_CONFIRMED:
+        # Read with the whole batch: look at the booking's status again, just before sending.
+        email.booking.status = Booking.objects.values_list("status", flat=True).get(pk=email.booking_id)
     if email.kind in Email.ONLY_WHILE_CONFIRMED and not email.booking.is_confirmed:
         # Cancelled after the reminder or message was queued: it would only confuse.
         Email.objects.filter(pk=pk).update(status=Email.Status.SKIPPED)
@@ -248,7 +313,10 @@ def _send_one(pk: int, connection, now) -> str:
         return "failed"
     except (smtplib.SMTPException, OSError) as exc:
         return _retry_later(email, exc, now)
-    Email.objects.filter(pk=pk).update(status=Email.Status.SENT, sent_at=timezone.now(), last_error="")
+    if unmarked is None:
+        _mark_sent([pk])
+    else:
+        unmarked.append(pk)
     return "sent"
 
 

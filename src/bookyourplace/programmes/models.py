@@ -84,12 +84,30 @@ class Programme(models.Model):
     # Reminder schedule: days before the start, and a "starting soon" email with the joining link.
     reminder_days = models.CharField(_("reminders (days before)"), max_length=50, default="5,1", blank=True)
     joining_reminder_minutes = models.PositiveIntegerField(_("joining reminder (minutes before)"), default=60)
+    # Raised by every change a visitor could see on the public pages (a booking, a session,
+    # the programme itself): the cached pages are kept under it (bookings/cache.py).
+    page_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["title"]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            super().save(*args, **kwargs)
+            return
+        # Never write back a page version read earlier (bookings may have raised it since),
+        # and raise it: whatever changed may show on the public pages.
+        fields = kwargs.get("update_fields")
+        if fields is None:
+            fields = [f.name for f in self._meta.concrete_fields if not f.primary_key]
+        kwargs["update_fields"] = [name for name in fields if name != "page_version"]
+        super().save(*args, **kwargs)
+        from bookyourplace.bookings.cache import programme_changed  # bookings builds on programmes
+
+        programme_changed(self.pk)
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -155,6 +173,11 @@ class Session(models.Model):
         # Descriptions come from organisers and imports; never store markup we would not render.
         self.description = sanitise_description(self.description)
         super().save(*args, **kwargs)
+        # A new or changed session shows on the programme's public pages. Sessions are
+        # saved under their own row lock (or new), so this takes the programme's row second.
+        from bookyourplace.bookings.cache import programme_changed  # bookings builds on programmes
+
+        programme_changed(self.programme_id)
 
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:

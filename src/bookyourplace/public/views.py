@@ -3,18 +3,21 @@
 Views only translate between HTTP and the booking services.
 """
 
+from functools import wraps
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_http_methods, require_POST
 
 from bookyourplace.bookings import availability as places
 from bookyourplace.bookings import services as bookings
+from bookyourplace.bookings import cache as page_versions
 from bookyourplace.bookings import waiting_list
 from bookyourplace.bookings.links import manage_url
 from bookyourplace.core.formatting import session_date
@@ -22,9 +25,44 @@ from bookyourplace.core.requests import actor_for
 from bookyourplace.notifications.invites import CANCEL, REQUEST, build_invite
 from bookyourplace.programmes.models import Organiser, Programme, Session
 from bookyourplace.bookings.forms import BookingForm
+from bookyourplace.public import page_cache
 from bookyourplace.public.forms import CancelBookingForm
 
+# The browser that just booked is told which booking to confirm in a signed cookie (not the
+# database session: a booking then costs no session row, and a rush no session writes).
 CONFIRMED_BOOKING_KEY = "byp_confirmed_booking"
+CONFIRMED_BOOKING_SALT = "bookyourplace.public.booking-confirmed"
+
+
+def _remember_confirmed_booking(response, booking) -> None:
+    response.set_signed_cookie(
+        CONFIRMED_BOOKING_KEY,
+        str(booking.pk),
+        salt=CONFIRMED_BOOKING_SALT,
+        max_age=settings.SESSION_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _allow(*methods):
+    """Only these methods; any other gets a 405 with our "could not understand" page
+    (Django's own 405 is an empty page)."""
+
+    def decorator(view):
+        @wraps(view)
+        def inner(request, *args, **kwargs):
+            if request.method not in methods:
+                response = render(request, "400.html", status=405)
+                response["Allow"] = ", ".join(methods)
+                log_response("Method Not Allowed (%s): %s", request.method, request.path, response=response, request=request)
+                return response
+            return view(request, *args, **kwargs)
+
+        return inner
+
+    return decorator
 
 
 def _published_programme(slug: str) -> Programme:
@@ -40,6 +78,7 @@ def _published_session(programme_slug: str, session_id: int) -> Session:
     )
 
 
+@_allow("GET", "HEAD")
 def home(request):
     programmes = Programme.objects.filter(status=Programme.Status.PUBLISHED).select_related("organiser")
     organisers = {p.organiser_id for p in programmes}
@@ -47,23 +86,44 @@ def home(request):
     return render(request, "public/home.html", {"programmes": programmes, "organiser": organiser})
 
 
+@_allow("GET", "HEAD")
 def programme(request, programme_slug):
+    # The page is cached under the programme's version (page_cache.py): one small query
+    # when it has not changed.
+    found = page_versions.published_programme_version(programme_slug)
+    if found is None:
+        raise Http404("No published programme has that address.")
+    return page_cache.cached_page(request, ("programme", *found), lambda: _programme_page(request, programme_slug))
+
+
+def _programme_page(request, programme_slug):
     programme = _published_programme(programme_slug)
     sessions = places.programme_sessions(programme)
     days = [
         (day, list(day_sessions))
         for day, day_sessions in groupby(sessions, key=lambda s: session_date(s.starts_at, programme.tz))
     ]
-    return render(
+    response = render(
         request,
         "public/programme.html",
         {"programme": programme, "organiser": programme.organiser, "days": days},
     )
+    return response, page_cache.lifetime(m for s in sessions for m in (s.booking_opens_at, s.closes_at))
 
 
+@_allow("GET", "HEAD")
 def session_detail(request, programme_slug, session_id):
+    found = page_versions.published_session_version(programme_slug, session_id)
+    if found is None:
+        raise Http404("No published session has that address.")
+    return page_cache.cached_page(
+        request, ("session", session_id, *found), lambda: _session_page(request, programme_slug, session_id)
+    )
+
+
+def _session_page(request, programme_slug, session_id):
     session = _published_session(programme_slug, session_id)
-    return render(
+    response = render(
         request,
         "public/session.html",
         {
@@ -73,9 +133,10 @@ def session_detail(request, programme_slug, session_id):
             "availability": places.availability(session),
         },
     )
+    return response, page_cache.lifetime([session.booking_opens_at, session.closes_at])
 
 
-@require_http_methods(["GET", "POST"])
+@_allow("GET", "POST")
 def book(request, programme_slug, session_id):
     session = _published_session(programme_slug, session_id)
     context = {"session": session, "programme": session.programme, "organiser": session.programme.organiser}
@@ -103,18 +164,22 @@ def book(request, programme_slug, session_id):
             context["message"] = refusal.message
             context["availability"] = places.availability(session)
             return render(request, "public/booking_unavailable.html", context, status=409)
-        request.session[CONFIRMED_BOOKING_KEY] = booking.pk
-        return redirect("public:booking_confirmed", programme_slug=programme_slug, session_id=session.pk)
+        response = redirect("public:booking_confirmed", programme_slug=programme_slug, session_id=session.pk)
+        _remember_confirmed_booking(response, booking)
+        return response
     context["form"] = form
     return render(request, "public/book.html", context)
 
 
+@_allow("GET", "HEAD")
 @never_cache
 def booking_confirmed(request, programme_slug, session_id):
     """The confirmation page; only the browser that just booked can see it."""
     session = _published_session(programme_slug, session_id)
-    booking_id = request.session.get(CONFIRMED_BOOKING_KEY)
-    booking = session.bookings.filter(pk=booking_id).first() if booking_id else None
+    booking_id = request.get_signed_cookie(
+        CONFIRMED_BOOKING_KEY, default=None, salt=CONFIRMED_BOOKING_SALT, max_age=settings.SESSION_COOKIE_AGE
+    )
+    booking = session.bookings.filter(pk=booking_id).first() if booking_id and booking_id.isdigit() else None
     if booking is None:
         return redirect(session)
     return render(
@@ -148,6 +213,7 @@ def _private(response):
     return response
 
 
+@_allow("GET", "HEAD")
 def manage(request, token):
     booking = _booking_from_token(token)
     session = booking.session
@@ -165,7 +231,7 @@ def manage(request, token):
     return _private(render(request, "public/manage.html", context))
 
 
-@require_POST
+@_allow("POST")
 def accept_offer(request, token):
     booking = _booking_from_token(token)
     if CancelBookingForm(request.POST).is_valid():
@@ -181,6 +247,7 @@ def accept_offer(request, token):
     return redirect("public:manage", token=token)
 
 
+@_allow("GET", "HEAD")
 def manage_calendar(request, token):
     booking = _booking_from_token(token)
     cancelled = booking.is_cancelled or booking.session.is_cancelled
@@ -196,7 +263,7 @@ def manage_calendar(request, token):
     return _private(response)
 
 
-@require_http_methods(["GET", "POST"])
+@_allow("GET", "POST")
 def cancel(request, token):
     booking = _booking_from_token(token)
     session = booking.session
@@ -217,6 +284,7 @@ def cancel(request, token):
     return _private(render(request, "public/cancel.html", context))
 
 
+@_allow("GET", "HEAD")
 @cache_control(public=True, max_age=300)
 def brand_css(request, organiser_slug):
     organiser = get_object_or_404(Organiser, slug=organiser_slug)
@@ -224,9 +292,11 @@ def brand_css(request, organiser_slug):
     return HttpResponse(css, content_type="text/css")
 
 
+@_allow("GET", "HEAD")
 def privacy_notice(request):
     return render(request, "public/privacy.html", {"organisers": Organiser.objects.all(), "now": timezone.now()})
 
 
+@_allow("GET", "HEAD")
 def accessibility_statement(request):
     return render(request, "public/accessibility.html")

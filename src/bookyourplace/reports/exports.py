@@ -7,6 +7,7 @@ formula is neutralised on the way out: attendees type their own names and organi
 
 import csv
 import datetime as dt
+import zoneinfo
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
@@ -18,7 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from bookyourplace.bookings.models import Booking
+from bookyourplace.bookings.models import Booking, Sector
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor, record
 from bookyourplace.programmes.models import Programme, Session
@@ -55,24 +56,39 @@ def bookings_of_programme(programme: Programme) -> QuerySet[Booking]:
 
 
 def booking_rows(bookings: QuerySet[Booking]) -> Iterator[list]:
-    """The header, then one row per booking: text, with local dates and times as values."""
+    """The header, then one row per booking: text, with local dates and times as values.
+
+    Plain values, not model instances, and labels looked up once per export: a hundred
+    thousand bookings stream out in seconds, in flat memory.
+    """
     yield [str(label) for label in HEADER]
-    for booking in bookings.select_related("session__programme").iterator(chunk_size=CHUNK_SIZE):
-        session = booking.session
-        tz = session.programme.tz
+    sectors = {value: str(label) for value, label in Sector.choices}
+    statuses = {value: str(label) for value, label in Booking.Status.choices}
+    zones: dict[str, zoneinfo.ZoneInfo] = {}
+    session_dates: dict[int, dt.date] = {}
+    columns = (
+        "reference", "first_name", "last_name", "email", "organisation", "sector", "job_title", "access_needs",
+        "status", "created_at", "session_id", "session__title", "session__starts_at", "session__programme__time_zone",
+    )
+    for row in bookings.values_list(*columns).iterator(chunk_size=CHUNK_SIZE):
+        (reference, first_name, last_name, email, organisation, sector, job_title, access_needs,
+         status, created_at, session_id, session_title, starts_at, time_zone) = row
+        tz = zones.get(time_zone) or zones.setdefault(time_zone, zoneinfo.ZoneInfo(time_zone))
+        if session_id not in session_dates:
+            session_dates[session_id] = starts_at.astimezone(tz).date()
         yield [
-            booking.reference,
-            booking.first_name,
-            booking.last_name,
-            booking.email,
-            booking.organisation,
-            str(booking.get_sector_display()),
-            booking.job_title,
-            booking.access_needs,
-            str(booking.get_status_display()),
-            booking.created_at.astimezone(tz).replace(tzinfo=None, microsecond=0),
-            session.title,
-            session.starts_at.astimezone(tz).date(),
+            reference,
+            first_name,
+            last_name,
+            email,
+            organisation,
+            sectors.get(sector, sector),
+            job_title,
+            access_needs,
+            statuses.get(status, status),
+            created_at.astimezone(tz).replace(tzinfo=None, microsecond=0),
+            session_title,
+            session_dates[session_id],
         ]
 
 
@@ -98,12 +114,23 @@ class _Echo:
         return line
 
 
+CSV_PIECE_CHARACTERS = 64 * 1024
+
+
 def csv_stream(rows: Iterable[list]) -> Iterator[str]:
-    """CSV lines for a StreamingHttpResponse, starting with the byte order mark Excel needs to read UTF-8."""
+    """CSV for a StreamingHttpResponse, starting with the byte order mark Excel needs to read
+    UTF-8, in pieces of about 64 KB (one write to the network each, not one per line)."""
     writer = csv.writer(_Echo())
-    yield "\ufeff"
+    piece, size = ["\ufeff"], 1
     for row in rows:
-        yield writer.writerow([_csv_cell(value) for value in row])
+        line = writer.writerow([_csv_cell(value) for value in row])
+        piece.append(line)
+        size += len(line)
+        if size >= CSV_PIECE_CHARACTERS:
+            yield "".join(piece)
+            piece, size = [], 0
+    if piece:
+        yield "".join(piece)
 
 
 def _xlsx_value(value):

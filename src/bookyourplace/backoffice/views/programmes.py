@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from bookyourplace.accounts import permissions
 from bookyourplace.backoffice.access import programme_for, require, staff_required
-from bookyourplace.bookings.availability import with_booking_counts
+from bookyourplace.bookings.availability import add_booking_counts
 from bookyourplace.core.forms import GovukForm
 from bookyourplace.core.requests import actor_for
 from bookyourplace.programmes import services
@@ -24,7 +24,8 @@ def dashboard(request):
     show_archived = request.GET.get("archived") == "1"
     programmes = permissions.programmes_for(request.user).select_related("organiser").order_by("-created_at")
     programmes = programmes if show_archived else programmes.exclude(status=Programme.Status.ARCHIVED)
-    programmes = programmes.prefetch_related(Prefetch("sessions", queryset=with_booking_counts(Session.objects.all())))
+    programmes = list(programmes.prefetch_related(Prefetch("sessions", queryset=Session.objects.order_by("starts_at", "pk"))))
+    add_booking_counts([session for programme in programmes for session in programme.sessions.all()])
     return render(
         request,
         "backoffice/dashboard.html",
@@ -82,7 +83,7 @@ def programme_edit(request, programme_id):
 @staff_required
 def programme_detail(request, programme_id):
     programme = programme_for(request, programme_id)
-    sessions = with_booking_counts(Session.objects.all()).filter(programme=programme)
+    sessions = add_booking_counts(list(programme.sessions.select_related("programme").order_by("starts_at", "pk")))
     return render(
         request,
         "backoffice/programme.html",

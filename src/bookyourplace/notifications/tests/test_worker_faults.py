@@ -263,15 +263,20 @@ def test_smtp_server_down_bookings_succeed_and_emails_back_off_then_arrive_exact
         before = timezone.now()
         run_worker()
         rows = list(Email.objects.filter(booking__in=bookings))
-        waits = [row.next_attempt_at - before for row in rows]
-        rounds.append(({(row.status, row.attempts) for row in rows}, min(waits), max(waits)))
+        # The email the worker tried this time (a failed connection gives the rest back untried)
+        waits = [row.next_attempt_at - before for row in rows if row.attempts == attempt]
+        rounds.append(({row.status for row in rows}, max(row.attempts for row in rows), waits))
 
-    # Assert: every booking stands, nothing arrived or was lost, and each retry waits longer
+    # Assert: every booking stands, every email still waits, nothing arrived, and each retry
+    # of the same email waits longer than the one before
     assert all(booking.is_confirmed for booking in bookings)
     assert session.bookings.filter(status=Booking.Status.CONFIRMED).count() == 6
-    for attempts, (tried, shortest_wait, longest_wait) in enumerate(rounds, start=1):
-        assert tried == {(Email.Status.QUEUED, attempts)}
-        assert retry_delay(attempts) <= shortest_wait <= longest_wait < retry_delay(attempts) + timedelta(seconds=10)
+    for attempt, (statuses, most_attempts, waits) in enumerate(rounds, start=1):
+        assert statuses == {Email.Status.QUEUED}
+        assert most_attempts == attempt
+        assert waits
+        assert all(retry_delay(attempt) <= wait < retry_delay(attempt) + timedelta(seconds=10) for wait in waits)
+    assert retry_delay(1) < retry_delay(2) < retry_delay(3)
     assert len(server.envelopes) == 1
 
     # Act: the server is back; the worker waits for the retries to fall due, then sends
@@ -403,7 +408,9 @@ def test_two_workers_at_once_run_each_task_once_and_send_each_email_once(
     assert len(received) == 500
     assert set(received.values()) == {1}
     assert set(Email.objects.values_list("status", flat=True)) == {Email.Status.SENT}
-    assert [(run.status, len(run.worker_ids)) for run in runs] == [("SUCCESSFUL", 1)] * 6
+    # (a run that finds a full batch asks for one more, so there may be more than the six)
+    assert runs.count() >= 6
+    assert {(run.status, len(run.worker_ids)) for run in runs} == {("SUCCESSFUL", 1)}
     # Both workers were sending at the same time: the emails were shared between them
     senders = {run.worker_ids[0] for run in runs if run.return_value["sent"]}
     assert senders == {"worker-a", "worker-b"}, [(run.worker_ids, run.return_value) for run in runs]

@@ -1,0 +1,229 @@
+"""The public programme and session pages come from a cache, yet always say what is true now.
+
+A booking, a cancellation or an organiser's change made anywhere (another web process, the
+back office, the worker) shows on the very next request: the cache is checked against the
+programme's version in the database, which every such change raises.
+"""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from bookyourplace.bookings import services
+from bookyourplace.core.testing import text_of
+from bookyourplace.privacy.services import Actor
+from bookyourplace.programmes import services as programmes
+from bookyourplace.programmes.models import Programme
+from bookyourplace.public import page_cache
+
+ORGANISER = Actor(label="Organiser")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def page(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return text_of(response)
+
+
+# --- Places left ---------------------------------------------------------------------------------
+
+
+def test_a_booking_changes_the_programme_page_at_once(client, programme, make_session, attendee_details):
+    # Arrange: the page is cached while four places are left
+    session = make_session(capacity=4)
+    assert "4 places left" in page(client, programme.get_absolute_url())
+
+    # Act: a booking made outside this request (another process, the back office)
+    services.book_place(session_id=session.pk, attendee=attendee_details())
+
+    # Assert
+    text = page(client, programme.get_absolute_url())
+    assert "3 places left" in text
+    assert "4 places left" not in text
+
+
+def test_a_booking_changes_the_session_page_at_once(client, make_session, attendee_details):
+    session = make_session(capacity=2)
+    assert "2 places left" in page(client, session.get_absolute_url())
+
+    services.book_place(session_id=session.pk, attendee=attendee_details())
+
+    assert "1 place left" in page(client, session.get_absolute_url())
+
+
+def test_the_last_place_taken_shows_fully_booked_at_once(client, programme, make_session, attendee_details):
+    session = make_session(capacity=1)
+    assert "1 place left" in page(client, programme.get_absolute_url())
+
+    services.book_place(session_id=session.pk, attendee=attendee_details())
+
+    assert "Fully booked" in page(client, programme.get_absolute_url())
+    assert "Fully booked" in page(client, session.get_absolute_url())
+
+
+def test_a_booking_through_the_form_changes_the_page_the_person_goes_back_to(
+    client, programme, make_session
+):
+    session = make_session(capacity=3)
+    assert "3 places left" in page(client, programme.get_absolute_url())
+
+    response = client.post(
+        f"/programmes/{programme.slug}/sessions/{session.pk}/book/",
+        {
+            "first_name": "Alex", "last_name": "Smith", "email": "alex@coventry.gov.uk",
+            "organisation": "Coventry City Council", "sector": "schools", "job_title": "Teacher", "consent": "yes",
+        },
+    )
+
+    assert response.status_code == 302
+    assert "2 places left" in page(client, programme.get_absolute_url())
+
+
+def test_a_cancellation_frees_the_place_on_the_page_at_once(client, programme, make_session, attendee_details):
+    session = make_session(capacity=1)
+    booking = services.book_place(session_id=session.pk, attendee=attendee_details())
+    assert "Fully booked" in page(client, programme.get_absolute_url())
+
+    services.cancel_booking(booking_id=booking.pk)
+
+    text = page(client, programme.get_absolute_url())
+    assert "Fully booked" not in text
+    assert "1 place left" in text
+
+
+def test_a_rejection_that_frees_a_place_shows_at_once(client, programme, make_session, attendee_details):
+    from bookyourplace.bookings import approvals
+
+    session = make_session(capacity=1, approval_mode="approval")
+    booking = services.book_place(session_id=session.pk, attendee=attendee_details())
+    assert "Fully booked" in page(client, session.get_absolute_url())
+
+    approvals.reject_booking(booking_id=booking.pk, reason="Not eligible", actor=ORGANISER)
+
+    assert "1 place left" in page(client, session.get_absolute_url())
+
+
+# --- Organisers' changes -------------------------------------------------------------------------
+
+
+def test_more_places_show_at_once(client, programme, make_session):
+    session = make_session(capacity=2)
+    assert "2 places left" in page(client, programme.get_absolute_url())
+
+    programmes.change_session(session_id=session.pk, fields={"capacity": 3}, actor=ORGANISER)
+
+    assert "3 places left" in page(client, programme.get_absolute_url())
+
+
+def test_a_cancelled_session_shows_cancelled_at_once(client, programme, make_session):
+    session = make_session()
+    assert "Cancelled" not in page(client, programme.get_absolute_url())
+
+    programmes.cancel_session(session_id=session.pk, actor=ORGANISER)
+
+    assert "Cancelled" in page(client, programme.get_absolute_url())
+    assert "Cancelled" in page(client, session.get_absolute_url())
+
+
+def test_a_new_title_and_a_new_session_show_at_once(client, programme, make_session):
+    make_session(title="First briefing")
+    assert "First briefing" in page(client, programme.get_absolute_url())
+
+    programmes.change_programme(programme=programme, title="Prevent Week 2027", summary="", actor=ORGANISER)
+    make_session(title="Second briefing")
+
+    text = page(client, programme.get_absolute_url())
+    assert "Prevent Week 2027" in text
+    assert "Second briefing" in text
+
+
+def test_an_unpublished_programme_disappears_at_once(client, programme, session):
+    page(client, programme.get_absolute_url())
+    page(client, session.get_absolute_url())
+
+    programmes.set_programme_status(programme=programme, status=Programme.Status.DRAFT, actor=ORGANISER)
+
+    assert client.get(programme.get_absolute_url()).status_code == 404
+    assert client.get(session.get_absolute_url()).status_code == 404
+
+
+def test_a_programme_saved_with_an_old_copy_does_not_bring_back_an_old_page(
+    client, programme, make_session, attendee_details
+):
+    # Arrange: a copy of the programme read before a booking raised its version
+    session = make_session(capacity=4)
+    stale_copy = Programme.objects.get(pk=programme.pk)
+    assert "4 places left" in page(client, programme.get_absolute_url())
+    services.book_place(session_id=session.pk, attendee=attendee_details())
+    assert "3 places left" in page(client, programme.get_absolute_url())
+
+    # Act: saving the old copy must not write its old version back
+    stale_copy.summary = "Updated"
+    stale_copy.save()
+
+    # Assert
+    text = page(client, programme.get_absolute_url())
+    assert "3 places left" in text
+    assert "Updated" in text
+
+
+# --- What the cache does and keeps -----------------------------------------------------------------
+
+
+def test_a_page_that_has_not_changed_costs_one_query(client, programme, session, django_assert_num_queries):
+    page(client, programme.get_absolute_url())
+    page(client, session.get_absolute_url())
+
+    with django_assert_num_queries(1):
+        page(client, programme.get_absolute_url())
+    with django_assert_num_queries(1):
+        page(client, session.get_absolute_url())
+
+
+def test_each_response_carries_its_own_csp_nonce(client, programme, session):
+    for _ in range(3):
+        response = client.get(programme.get_absolute_url())
+        html = response.content.decode()
+        (nonce,) = re.findall(r'<script nonce="([^"]+)"', html)
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+    first, second = (client.get(programme.get_absolute_url()).content for _ in range(2))
+    assert first != second  # a fresh nonce each time, never one from the cache
+
+
+def test_the_joining_link_is_not_in_a_cached_page(client, programme, session, attendee_details):
+    services.book_place(session_id=session.pk, attendee=attendee_details())
+    for _ in range(2):
+        assert session.joining_url not in client.get(programme.get_absolute_url()).content.decode()
+        assert session.joining_url not in client.get(session.get_absolute_url()).content.decode()
+
+
+def test_a_page_lives_only_until_the_next_booking_opens_or_closes(make_session):
+    now = timezone.now()
+
+    assert page_cache.lifetime([now + timedelta(seconds=90), None, now - timedelta(hours=1)], now) == 90
+    assert page_cache.lifetime([now + timedelta(days=30)], now) == 600
+    assert page_cache.lifetime([now + timedelta(milliseconds=500)], now) == 0
+
+
+def test_booking_closing_by_the_clock_shows_without_any_change(client, programme, make_session):
+    # Arrange: booking closes in under a second, so the page is not kept
+    session = make_session(booking_closes_at=timezone.now() + timedelta(milliseconds=700))
+    assert "Booking closed" not in page(client, programme.get_absolute_url())
+
+    # Act: the moment passes; nothing in the database changes
+    time.sleep(0.8)
+
+    # Assert
+    assert "Booking closed" in page(client, programme.get_absolute_url())
+    assert "Booking closed" in page(client, session.get_absolute_url())
