@@ -20,7 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import Client, booking_load, rush, wrk  # noqa: E402
+from load import Client, PostLoad, booking_load, rush, wrk  # noqa: E402
 from service import ROOT, RssSampler, Service, SmtpSink, free_port, reset_peak, status_kb  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "src"))
@@ -31,11 +31,13 @@ STAFF_EMAIL = "bench.admin@coventry.example"
 STAFF_PASSWORD = secrets.token_urlsafe(16)
 
 # Bounds: every loop stops by count and by time.
-PAGE_SECONDS_COLD = int(os.environ.get("BENCH_PAGE_SECONDS_COLD", 4))
-PAGE_SECONDS_WARM = int(os.environ.get("BENCH_PAGE_SECONDS_WARM", 6))
+PAGE_SECONDS_COLD = int(os.environ.get("BENCH_PAGE_SECONDS_COLD", 2))
+PAGE_SECONDS_WARM = int(os.environ.get("BENCH_PAGE_SECONDS_WARM", 3))
+PAGE_ROUNDS = int(os.environ.get("BENCH_PAGE_ROUNDS", 3))
 BOOKING_CLIENTS = 50
-BOOKING_MAX_POSTS = int(os.environ.get("BENCH_BOOKING_MAX_POSTS", 3000))
-BOOKING_SECONDS = float(os.environ.get("BENCH_BOOKING_SECONDS", 12))
+BOOKING_MAX_POSTS = int(os.environ.get("BENCH_BOOKING_MAX_POSTS", 1500))  # per slice
+BOOKING_SECONDS = float(os.environ.get("BENCH_BOOKING_SECONDS", 5))  # per slice
+BOOKING_ROUNDS = int(os.environ.get("BENCH_BOOKING_ROUNDS", 3))
 RUSH_ATTEMPTS, RUSH_CAPACITY = 1000, 100
 EMAILS = int(os.environ.get("BENCH_EMAILS", 10_000))
 EMAIL_TIMEOUT = float(os.environ.get("BENCH_EMAIL_TIMEOUT", 150))
@@ -150,14 +152,36 @@ def build_public_programme(data: Data):
 # --- Measurements --------------------------------------------------------------------------------
 
 
-def page_loads(port: int, pages: dict[str, str], seconds: int) -> dict:
-    results = {}
-    for name, path in pages.items():
+def _median(values):
+    values = sorted(v for v in values if v is not None)
+    return values[len(values) // 2] if values else None
+
+
+def page_loads(port: int, pages: dict[str, str], seconds: int, rounds: int = PAGE_ROUNDS) -> dict:
+    """Each page in turn for a few seconds, for several rounds (the order turning each round),
+    so ours and the baseline see the same background load; medians of the rounds."""
+    for path in pages.values():
         # A few requests first so that every gunicorn worker has imported and connected.
         wrk(port, path, seconds=1, connections=8)
-        results[name] = wrk(port, path, seconds=seconds).as_dict()
+    runs: dict[str, list[dict]] = {name: [] for name in pages}
+    names = list(pages)
+    for round_number in range(rounds):
+        for name in names[round_number % len(names):] + names[: round_number % len(names)]:
+            runs[name].append(wrk(port, pages[name], seconds=seconds).as_dict())
+    results = {}
+    for name, measured in runs.items():
+        results[name] = {
+            "url": pages[name],
+            "rps": _median(r["rps"] for r in measured),
+            "p50_ms": _median(r["p50_ms"] for r in measured),
+            "p99_ms": _median(r["p99_ms"] for r in measured),
+            "requests": sum(r["requests"] for r in measured),
+            "errors": sum(r["errors"] for r in measured),
+            "rounds": measured,
+        }
         r = results[name]
-        log(f"{name}: {r['rps']:.0f} req/s, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, errors {r['errors']}")
+        log(f"{name}: {r['rps']:.0f} req/s, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, errors {r['errors']} "
+            f"(rounds: {', '.join(f'{x['rps']:.0f}' for x in measured)})")
     return results
 
 
@@ -178,6 +202,8 @@ def wait_for_outbox(timeout: float) -> dict:
 
 
 def measure_bookings(port: int, data: Data) -> dict:
+    """50 clients posting the booking form, in alternating slices with the minimal booking
+    view (same server, same background load); totals over the slices."""
     from bookyourplace.programmes.models import Session
 
     programme = data.programme("bench-booking", "Bench booking throughput")
@@ -185,19 +211,21 @@ def measure_bookings(port: int, data: Data) -> dict:
     ours = data.session(programme, "Throughput (ours)", starts, capacity=1_000_000)
     base = data.session(programme, "Throughput (baseline)", starts, capacity=1_000_000)
     form = f"/programmes/{programme.slug}/sessions/{ours.pk}/book/"
-    baseline = booking_load(port, f"/bench-baseline/sessions/{base.pk}/book/", form_path=form,
-                            clients=BOOKING_CLIENTS, max_posts=BOOKING_MAX_POSTS, seconds=BOOKING_SECONDS,
-                            email_prefix="base")
-    log(f"booking baseline: {baseline.per_second:.0f}/s, booked {baseline.booked}, errors "
-        f"{baseline.server_errors + baseline.other} {baseline.samples[:2]}")
-    drained_before = wait_for_outbox(120)
-    result = booking_load(port, form, form_path=form, clients=BOOKING_CLIENTS, max_posts=BOOKING_MAX_POSTS,
-                          seconds=BOOKING_SECONDS, email_prefix="ours")
-    log(f"booking ours: {result.per_second:.0f}/s, booked {result.booked}, errors "
-        f"{result.server_errors + result.other} {result.samples[:2]}")
+    targets = {"baseline": f"/bench-baseline/sessions/{base.pk}/book/", "ours": form}
+    slices: dict[str, list[PostLoad]] = {"baseline": [], "ours": []}
+    for round_number in range(BOOKING_ROUNDS):
+        order = ["baseline", "ours"] if round_number % 2 == 0 else ["ours", "baseline"]
+        for name in order:
+            result = booking_load(port, targets[name], form_path=form, clients=BOOKING_CLIENTS,
+                                  max_posts=BOOKING_MAX_POSTS, seconds=BOOKING_SECONDS,
+                                  email_prefix=f"{name}{round_number}-")
+            slices[name].append(result)
+            log(f"booking {name} (round {round_number + 1}): {result.per_second:.0f}/s, booked {result.booked}, "
+                f"errors {result.server_errors + result.other} {result.samples[:2]}")
+    combined = {name: PostLoad.combine(parts).as_dict() for name, parts in slices.items()}
     confirmed = Session.objects.get(pk=ours.pk).bookings.filter(status="confirmed").count()
-    return {"ours": result.as_dict(), "baseline": baseline.as_dict(), "confirmed_in_database": confirmed,
-            "outbox_before": drained_before}
+    return {**combined, "confirmed_in_database": confirmed,
+            "rounds": {name: [p.per_second for p in parts] for name, parts in slices.items()}}
 
 
 def measure_rush(port: int, data: Data) -> dict:

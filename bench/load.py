@@ -242,6 +242,20 @@ class PostLoad:
         if not booked and status != 409 and len(self.samples) < 5:
             self.samples.append(f"{status}: {note[:200]}")
 
+    @classmethod
+    def combine(cls, parts: list["PostLoad"]) -> "PostLoad":
+        total = cls()
+        for part in parts:
+            total.attempts += part.attempts
+            total.booked += part.booked
+            total.refused += part.refused
+            total.server_errors += part.server_errors
+            total.other += part.other
+            total.seconds += part.seconds
+            total.latencies_ms += part.latencies_ms
+            total.samples += part.samples[: max(0, 5 - len(total.samples))]
+        return total
+
     def as_dict(self) -> dict:
         return {
             "attempts": self.attempts,

@@ -1,6 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from bookyourplace.core.converters import IdConverter
+
+register_converter(IdConverter, "id")
 
 # Django's admin is kept for superusers only; organisers use the back office.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser

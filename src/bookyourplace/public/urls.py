@@ -10,10 +10,10 @@ urlpatterns = [
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("brand/<slug:organiser_slug>.css", views.brand_css, name="brand_css"),
     path("programmes/<slug:programme_slug>/", views.programme, name="programme"),
-    path("programmes/<slug:programme_slug>/sessions/<int:session_id>/", views.session_detail, name="session"),
-    path("programmes/<slug:programme_slug>/sessions/<int:session_id>/book/", views.book, name="book"),
+    path("programmes/<slug:programme_slug>/sessions/<id:session_id>/", views.session_detail, name="session"),
+    path("programmes/<slug:programme_slug>/sessions/<id:session_id>/book/", views.book, name="book"),
     path(
-        "programmes/<slug:programme_slug>/sessions/<int:session_id>/book/confirmed/",
+        "programmes/<slug:programme_slug>/sessions/<id:session_id>/book/confirmed/",
         views.booking_confirmed,
         name="booking_confirmed",
     ),

@@ -4,9 +4,10 @@ While the database restarts, a person booking sees the "Sorry, the service is un
 page (503), never a stack trace or a bare 500; the service comes back by itself; and
 everyone who was told their place is confirmed has it.
 
-The test restarts the PostgreSQL server that holds the test database, so it is marked
-``restarts_database``: `make test` runs it last and alone (scripts/test-postgres.sh), so it
-never pulls the database from under another test.
+The first tests raise what psycopg raises (on both databases); the last ones restart the
+PostgreSQL server that holds the test database, so they are marked ``restarts_database``:
+`make test` runs them last and alone (scripts/test-postgres.sh), so they never pull the
+database from under another test.
 """
 
 import http.client
@@ -96,7 +97,7 @@ def test_database_unavailable_in_a_view_shows_the_503_page(browser_client, sessi
 
 @pytest.mark.django_db
 def test_database_unavailable_for_a_returning_visitor_shows_the_503_page(browser_client, session, monkeypatch):
-    """Someone who booked before has a session cookie: the error page must not look them up."""
+    """An organiser (anyone with a session cookie): the error page must not look them up."""
     # Arrange
     error = LOST_CONNECTIONS["cut while idle"]
     monkeypatch.setattr("bookyourplace.public.views._published_session", unavailable(error))
