@@ -12,6 +12,8 @@ Call ``programme_changed`` last in the transaction, after the session's row lock
 the locks in that order everywhere means two transactions never wait for each other.
 """
 
+import functools
+
 from django.db import connection
 from django.db.models import F
 
@@ -23,31 +25,34 @@ def programme_changed(programme_id: int) -> None:
     Programme.objects.filter(pk=programme_id).update(page_version=F("page_version") + 1)
 
 
+@functools.cache
+def _version_queries(vendor: str) -> tuple[str, str]:
+    """The two statements below, built once per process (per database vendor)."""
+    q = connection.ops.quote_name
+    programme, session = q(Programme._meta.db_table), q(Session._meta.db_table)
+    columns = f"p.{q('id')}, p.{q('created_at')}, p.{q('page_version')}"
+    published = f"p.{q('slug')} = %s AND p.{q('status')} = %s"
+    return (
+        f"SELECT {columns} FROM {programme} p WHERE {published}",
+        f"SELECT {columns} FROM {session} s JOIN {programme} p ON p.{q('id')} = s.{q('programme_id')}"
+        f" WHERE s.{q('id')} = %s AND {published}",
+    )
+
+
 def published_programme_version(slug: str) -> tuple | None:
     """(id, created, page version) of the published programme at this address, or None:
     what a cached programme page is looked up by. One indexed row, read with a plain
     statement because it runs on every request for the page and the ORM would cost more
     than the rest of a cache hit."""
-    programme = Programme._meta
-    q = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {q('id')}, {q('created_at')}, {q('page_version')} FROM {q(programme.db_table)}"
-            f" WHERE {q('slug')} = %s AND {q('status')} = %s",
-            [slug, Programme.Status.PUBLISHED.value],
-        )
+        cursor.execute(_version_queries(connection.vendor)[0], [slug, Programme.Status.PUBLISHED.value])
         return cursor.fetchone()
 
 
 def published_session_version(programme_slug: str, session_id: int) -> tuple | None:
     """(programme id, created, page version) for a session of a published programme, or None."""
-    programme, session = Programme._meta, Session._meta
-    q = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT p.{q('id')}, p.{q('created_at')}, p.{q('page_version')}"
-            f" FROM {q(session.db_table)} s JOIN {q(programme.db_table)} p ON p.{q('id')} = s.{q('programme_id')}"
-            f" WHERE s.{q('id')} = %s AND p.{q('slug')} = %s AND p.{q('status')} = %s",
-            [session_id, programme_slug, Programme.Status.PUBLISHED.value],
+            _version_queries(connection.vendor)[1], [session_id, programme_slug, Programme.Status.PUBLISHED.value]
         )
         return cursor.fetchone()

@@ -30,7 +30,8 @@ KEY_PREFIX = "byp:page:v1"
 
 
 def _key(parts: Iterable) -> str:
-    return ":".join([KEY_PREFIX, *map(str, parts), translation.get_language() or ""])
+    # No spaces (a timestamp's): memcached and Django's key check refuse them.
+    return ":".join([KEY_PREFIX, *(str(part).replace(" ", "T") for part in parts), translation.get_language() or ""])
 
 
 def _nonce(request) -> str | None:
