@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from bookyourplace.programmes.models import Organiser, Programme, Session
@@ -67,6 +68,12 @@ def run_worker():
     """Run the background worker until the queue is empty, as `db_worker --batch` does."""
 
     def run():
+        # What the test's transaction would do when it commits (it never does): run the
+        # hooks waiting for that, such as the request for a delivery run.
+        connection = connections[DEFAULT_DB_ALIAS]
+        hooks, connection.run_on_commit = connection.run_on_commit, []
+        for _savepoints, hook, _robust in hooks:
+            hook()
         # The worker closes connections between tasks; inside a test's transaction that would
         # close the test's own connection, so that one call is switched off here.
         with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):

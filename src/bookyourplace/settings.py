@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers for the public programme and session pages it holds before the rest runs.
+    "bookyourplace.public.page_cache.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,7 +93,6 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bookyourplace.core.context_processors.site",
@@ -266,9 +267,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = True
 from django.utils.csp import CSP  # noqa: E402
 
+from bookyourplace.core import inline_script  # noqa: E402
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    # The one inline script by its hash, not a nonce: pages stay cacheable (core/inline_script.py).
+    "script-src": [CSP.SELF, inline_script.CSP_SOURCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "form-action": [CSP.SELF],

@@ -4,11 +4,13 @@ Places are counted in the same query that fetches the sessions, so a programme p
 the same number of queries however many sessions and bookings it holds.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +51,12 @@ class Availability:
             }
         return str(_LABELS[self.state])
 
+    @property
+    def as_shown(self) -> tuple:
+        """What the public pages show of it: the state, and the number only when few are
+        left. A change that leaves this alone leaves the cached pages as they are."""
+        return (self.state, self.places_left if self.state == State.FEW_LEFT else None)
+
 
 _LABELS = {
     State.OPEN: _("Book your place"),
@@ -67,13 +75,26 @@ def with_places_taken(sessions: QuerySet[Session]) -> QuerySet[Session]:
     )
 
 
-def count_places(session: Session) -> tuple[int, int]:
-    """(places taken, people waiting) for one session, in one query."""
-    counts = Booking.objects.filter(session=session).aggregate(
-        taken=Count("pk", filter=Q(status__in=Booking.HOLDING_STATUSES)),
-        waiting=Count("pk", filter=Q(status=Booking.Status.WAITING)),
+@functools.cache
+def _count_statement(vendor: str) -> str:
+    table, q = Booking._meta.db_table, connection.ops.quote_name
+    holding = ", ".join(f"'{status}'" for status in Booking.HOLDING_STATUSES)
+    return (
+        f"SELECT COUNT(CASE WHEN {q('status')} IN ({holding}) THEN 1 END),"
+        f" COUNT(CASE WHEN {q('status')} = '{Booking.Status.WAITING}' THEN 1 END)"
+        f" FROM {q(table)} WHERE {q('session_id')} = %s"
     )
-    return counts["taken"], counts["waiting"]
+
+
+def count_places(session: Session) -> tuple[int, int]:
+    """(places taken, people waiting) for one session, in one query.
+
+    Written out once per process rather than built by the ORM on every call: it runs under
+    the session's lock in every booking, where the ORM's work would hold the lock longer."""
+    with connection.cursor() as cursor:
+        cursor.execute(_count_statement(connection.vendor), [session.pk])
+        taken, waiting = cursor.fetchone()
+    return taken, waiting
 
 
 def availability(session: Session, now: datetime | None = None) -> Availability:

@@ -79,9 +79,13 @@ def book_place(
     join_waiting_list: bool = False,
     actor: Actor | None = None,
     now: datetime | None = None,
+    session: Session | None = None,
 ) -> Booking:
     """Give the attendee a place (confirmed, or pending approval), or a place on the waiting
     list when the session is full and they asked for one; otherwise raise a BookingError.
+
+    ``session``: the session (with its programme) as the caller has just read it, to save
+    reading it again; everything that decides is read again under the lock.
 
     Booking again with an address already on the session re-sends that booking's manage
     link (at most once in a few minutes) and raises AlreadyBooked: it never makes a second
@@ -89,7 +93,9 @@ def book_place(
     """
     now = now or timezone.now()
     email = normalise_email(attendee.email)
-    booking = _book_a_free_place(session_id=session_id, attendee=attendee, email=email, actor=actor, now=now)
+    if session is None or session.pk != session_id:
+        session = Session.objects.select_related("programme").filter(pk=session_id).first()
+    booking = _book_a_free_place(session=session, attendee=attendee, email=email, actor=actor, now=now)
     if booking is not None:
         return booking
     # Anything but a free place (full, closed, already booked...): decide under the lock.
@@ -127,7 +133,7 @@ class _PlaceNotFree(Exception):
 
 
 def _book_a_free_place(
-    *, session_id: int, attendee: AttendeeDetails, email: str, actor: Actor | None, now: datetime
+    *, session: Session | None, attendee: AttendeeDetails, email: str, actor: Actor | None, now: datetime
 ) -> Booking | None:
     """The common case, a free place, holding the session's lock as briefly as possible.
 
@@ -138,23 +144,31 @@ def _book_a_free_place(
     booking committed before it, so a session is never overbooked. Anything else (full,
     closed, cancelled, the address already booked) rolls everything back and returns None,
     and book_place decides under the lock from the start.
+
+    No savepoint around the insert: a clash (of references, or the address already booked)
+    is rare, and rolling the whole attempt back to the careful path handles it.
     """
-    session = Session.objects.select_related("programme").filter(pk=session_id).first()
     if session is None or not session.programme.is_published:
         return None
     status = status_for_a_place(session, email)
+    booking = _new_booking(session=session, attendee=attendee, email=email, status=status, now=now)
     try:
         with transaction.atomic():
-            booking = _create_booking(session=session, attendee=attendee, email=email, status=status, now=now)
+            booking.save(force_insert=True)
             tell_about_place(booking)
             _record_booking(booking=booking, session=session, actor=actor)
-            locked = locking.lock_session(session_id)
+            locked = locking.lock_session(session.pk, programme=session.programme)
             taken, waiting = count_places(locked)
             locked.places_taken, locked.waiting = taken - 1, waiting  # as it was before this booking
-            open_to_newcomers = availability(locked, now).can_book
-            if not (locked.programme.is_published and open_to_newcomers and status_for_a_place(locked, email) == status):
+            before = availability(locked, now)
+            if not (locked.programme.is_published and before.can_book and status_for_a_place(locked, email) == status):
                 raise _PlaceNotFree()
-            programme_changed(locked.programme_id)
+            locked.places_taken = taken
+            if availability(locked, now).as_shown != before.as_shown:
+                # Most bookings change nothing the public pages show ("Book your place"
+                # before and after): their cached copies stay, and the programme row is not
+                # written while the session is locked.
+                programme_changed(locked.programme_id)
     except (_PlaceNotFree, BookingError, IntegrityError):
         return None
     booking.session = locked
@@ -171,34 +185,42 @@ def _record_booking(*, booking: Booking, session: Session, actor: Actor | None) 
     )
 
 
+def _new_booking(*, session: Session, attendee: AttendeeDetails, email: str, status: str, now: datetime) -> Booking:
+    """The booking, not yet saved, with a fresh reference and manage token."""
+    seed = tokens.new_seed()
+    return Booking(
+        session=session,
+        reference=_new_reference(),
+        first_name=attendee.first_name.strip(),
+        last_name=attendee.last_name.strip(),
+        email=email,
+        organisation=attendee.organisation.strip(),
+        sector=attendee.sector,
+        job_title=attendee.job_title.strip(),
+        access_needs=attendee.access_needs.strip(),
+        line_manager_email=normalise_email(attendee.line_manager_email),
+        consented_at=now,
+        status=status,
+        confirmed_at=now if status == Booking.Status.CONFIRMED else None,
+        manage_token_seed=seed,
+        manage_token_hash=tokens.hash_token(tokens.token_from_seed(seed)),
+    )
+
+
 def _create_booking(
     *, session: Session, attendee: AttendeeDetails, email: str, status: str, now: datetime
 ) -> Booking:
-    seed = tokens.new_seed()
+    booking = _new_booking(session=session, attendee=attendee, email=email, status=status, now=now)
     for _attempt in range(5):
         try:
             # A savepoint, so a clash of references can be retried inside the booking.
             with transaction.atomic():
-                return Booking.objects.create(
-                    session=session,
-                    reference=_new_reference(),
-                    first_name=attendee.first_name.strip(),
-                    last_name=attendee.last_name.strip(),
-                    email=email,
-                    organisation=attendee.organisation.strip(),
-                    sector=attendee.sector,
-                    job_title=attendee.job_title.strip(),
-                    access_needs=attendee.access_needs.strip(),
-                    line_manager_email=normalise_email(attendee.line_manager_email),
-                    consented_at=now,
-                    status=status,
-                    confirmed_at=now if status == Booking.Status.CONFIRMED else None,
-                    manage_token_seed=seed,
-                    manage_token_hash=tokens.hash_token(tokens.token_from_seed(seed)),
-                )
+                booking.save(force_insert=True)
+                return booking
         except IntegrityError:
             if Booking.objects.filter(session=session, email=email, status__in=Booking.ACTIVE_STATUSES).exists():
                 raise AlreadyBooked() from None
+            booking.pk, booking.reference = None, _new_reference()
     raise BookingError()
 
 

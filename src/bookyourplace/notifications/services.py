@@ -43,15 +43,20 @@ def request_delivery(*, run_after=None) -> None:
 
     A run asked for now is not added when one is already waiting to start: that run sends
     every email due when it starts, so a rush of bookings costs the worker one run, not one
-    per booking. The run found waiting could start before the caller's transaction commits
-    (and miss its email), so once it commits we look again and add one if none is waiting.
+    per booking. Inside a transaction the question is asked once it commits (once per
+    transaction, however many emails it queued): a run found waiting earlier could start
+    before the commit and miss these emails, and the booking's transaction, which holds the
+    session's lock, stays one statement shorter. Should the process die just after the
+    commit, the worker's minute-by-minute work asks for a run anyway.
     """
     if run_after is not None:
         deliver_outbox.using(run_after=run_after).enqueue()
         return
-    if not _delivery_run_waiting():
-        deliver_outbox.enqueue()
-    elif transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _ensure_delivery_run_waiting()
+    elif not any(hook is _ensure_delivery_run_waiting for _, hook, _ in connection.run_on_commit):
+        # (run_on_commit: the hooks Django keeps for this transaction; one is enough.)
         transaction.on_commit(_ensure_delivery_run_waiting)
 
 

@@ -1,47 +1,89 @@
-"""The public programme and session pages, rendered once and served from Django's cache.
+"""The public programme and session pages, rendered once and served whole from Django's cache.
+
+These are the pages a council's "booking is open" email sends thousands of people to at
+once. ``CachedPageMiddleware`` sits near the top of the middleware stack and answers a
+request for a page it holds before sessions, CSRF, authentication and the rest run (the way
+a caching proxy in front of the site would): a cache hit costs one small query and one
+cache read. A miss goes on to the view, and the finished response (headers set by every
+middleware below this one included) is kept on the way out.
 
 A page is kept under its programme's ``page_version`` (bookings/cache.py), which every
-visible change raises in the same transaction, and the view reads that version from the
-database on every request (one small query, needed anyway to answer 404 for an unknown
-or unpublished programme). So a cached page is never older than the database, in any
-gunicorn process, with the per-process memory cache or a shared one (CACHE_URL).
+change a visitor could see raises in the same transaction as the change, and that version
+is read from the database on every request (one indexed row; also how an unknown or
+unpublished programme is told apart). So a page served from the cache is never older than
+the database, in any gunicorn process, with the per-process memory cache or a shared one
+(CACHE_URL).
 
-What else a page depends on is in the key or the lifetime:
-- the language (key);
+What else a page depends on is in the key or its lifetime:
+- the address (the programme, the session) and the language;
 - the clock: a session's booking opens or closes at a set time, so a page lives at most
-  until the next such moment (and never longer than PAGE_CACHE_SECONDS);
-- the CSP nonce of the one inline script, different on every response: it is stored as a
-  placeholder and put back per request.
+  until the next such moment (and never longer than BYP_PAGE_CACHE_SECONDS).
+Nothing on these pages differs by visitor (the one inline script is allowed by its hash,
+not a per-response nonce: core/inline_script.py), and a response that sets a cookie is
+never kept.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import HttpResponse
-from django.middleware.csp import get_nonce
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
-NONCE_PLACEHOLDER = b"\x00byp-csp-nonce\x00"
-KEY_PREFIX = "byp:page:v1"
+from bookyourplace.bookings import cache as page_versions
+
+logger = logging.getLogger(__name__)
+
+KEY_PREFIX = "byp:page:v2"
+# The response carries these (set by the view) for the middleware to keep it.
+SECONDS_ATTRIBUTE = "page_cache_seconds"
 
 
-def _key(parts: Iterable) -> str:
+def _programme_version(programme_slug: str) -> tuple | None:
+    found = page_versions.published_programme_version(programme_slug)
+    return None if found is None else ("programme", *found)
+
+
+def _session_version(programme_slug: str, session_id: int) -> tuple | None:
+    found = page_versions.published_session_version(programme_slug, session_id)
+    return None if found is None else ("session", session_id, *found)
+
+
+# The cached pages, by URL name (public/urls.py), and what their version is read from.
+PAGES = {"programme": _programme_version, "session": _session_version}
+
+
+def _key(parts: Iterable, language: str) -> str:
     # No spaces (a timestamp's): memcached and Django's key check refuse them.
-    return ":".join([KEY_PREFIX, *(str(part).replace(" ", "T") for part in parts), translation.get_language() or ""])
+    return ":".join([KEY_PREFIX, *(str(part).replace(" ", "T") for part in parts), language or ""])
 
 
-def _nonce(request) -> str | None:
-    nonce = get_nonce(request)
-    return None if nonce is None else str(nonce)  # str() makes the middleware send it in the header
+def page_key(request) -> str | None:
+    """The cache key of the page this request asks for, or None when it is not a cached page
+    (or no published programme or session has that address: the view answers 404)."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    version = PAGES.get(match.url_name) if match.namespace == "public" else None
+    if version is None:
+        return None
+    parts = version(**match.kwargs)
+    if parts is None:
+        return None
+    # As LocaleMiddleware, further down, will decide it.
+    return _key(parts, translation.get_language_from_request(request))
 
 
 def lifetime(moments: Iterable[datetime | None], now: datetime | None = None) -> int:
     """Seconds until the first of these moments still to come (booking opens or closes),
-    at most PAGE_CACHE_SECONDS; 0 when one is less than a second away (do not cache)."""
+    at most BYP_PAGE_CACHE_SECONDS; 0 when one is less than a second away (do not cache)."""
     now = now or timezone.now()
     seconds = settings.BYP_PAGE_CACHE_SECONDS
     for moment in moments:
@@ -50,22 +92,39 @@ def lifetime(moments: Iterable[datetime | None], now: datetime | None = None) ->
     return max(seconds, 0)
 
 
-def cached_page(request, key: Iterable, build: Callable[[], tuple[HttpResponse, int]]) -> HttpResponse:
-    """The page stored under ``key`` (plus the language), or ``build()``'s response, kept
-    for the seconds it says when it is a plain 200."""
-    cache_key = _key(key)
-    stored = cache.get(cache_key)
-    if stored is not None:
-        content_type, body = stored
-        nonce = _nonce(request)
-        if nonce is not None:
-            body = body.replace(NONCE_PLACEHOLDER, nonce.encode())
-        return HttpResponse(body, content_type=content_type)
-    response, seconds = build()
-    if seconds > 0 and response.status_code == 200 and not response.streaming and not response.cookies:
-        body = response.content
-        nonce = get_nonce(request)
-        if nonce:  # generated while rendering: the page carries it
-            body = body.replace(str(nonce).encode(), NONCE_PLACEHOLDER)
-        cache.set(cache_key, (response["Content-Type"], body), seconds)
+def keep_for(response: HttpResponse, seconds: int) -> HttpResponse:
+    """Mark a page the view rendered as fit to keep for ``seconds`` (0: not at all)."""
+    setattr(response, SECONDS_ATTRIBUTE, seconds)
     return response
+
+
+class CachedPageMiddleware:
+    """Answers from the cache before the rest of the stack; keeps what the views mark."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = None
+        # The query string is not in the key: these pages do not read it, and links in a
+        # council's email often carry tracking parameters.
+        if request.method in ("GET", "HEAD"):
+            try:
+                key = page_key(request)
+            except DatabaseError:
+                # Let the full stack meet the same failure and answer with its 503 page.
+                logger.warning("Page cache: could not read the page version", exc_info=True)
+            if key is not None and (stored := cache.get(key)) is not None:
+                headers, body = stored
+                return HttpResponse(body, headers=headers)
+        response = self.get_response(request)
+        seconds = getattr(response, SECONDS_ATTRIBUTE, 0)
+        if (
+            key is not None
+            and seconds > 0
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+        ):
+            cache.set(key, (dict(response.headers), response.content), seconds)
+        return response

@@ -17,7 +17,6 @@ from django.views.decorators.cache import cache_control, never_cache
 
 from bookyourplace.bookings import availability as places
 from bookyourplace.bookings import services as bookings
-from bookyourplace.bookings import cache as page_versions
 from bookyourplace.bookings import waiting_list
 from bookyourplace.bookings.links import manage_url
 from bookyourplace.core.formatting import session_date
@@ -86,17 +85,13 @@ def home(request):
     return render(request, "public/home.html", {"programmes": programmes, "organiser": organiser})
 
 
+# The programme and session pages are served from the cache when they have not changed
+# (page_cache.CachedPageMiddleware answers before these views run); a view renders the page
+# afresh and says how long it may be kept.
+
+
 @_allow("GET", "HEAD")
 def programme(request, programme_slug):
-    # The page is cached under the programme's version (page_cache.py): one small query
-    # when it has not changed.
-    found = page_versions.published_programme_version(programme_slug)
-    if found is None:
-        raise Http404("No published programme has that address.")
-    return page_cache.cached_page(request, ("programme", *found), lambda: _programme_page(request, programme_slug))
-
-
-def _programme_page(request, programme_slug):
     programme = _published_programme(programme_slug)
     sessions = places.programme_sessions(programme)
     days = [
@@ -108,20 +103,11 @@ def _programme_page(request, programme_slug):
         "public/programme.html",
         {"programme": programme, "organiser": programme.organiser, "days": days},
     )
-    return response, page_cache.lifetime(m for s in sessions for m in (s.booking_opens_at, s.closes_at))
+    return page_cache.keep_for(response, page_cache.lifetime(m for s in sessions for m in (s.booking_opens_at, s.closes_at)))
 
 
 @_allow("GET", "HEAD")
 def session_detail(request, programme_slug, session_id):
-    found = page_versions.published_session_version(programme_slug, session_id)
-    if found is None:
-        raise Http404("No published session has that address.")
-    return page_cache.cached_page(
-        request, ("session", session_id, *found), lambda: _session_page(request, programme_slug, session_id)
-    )
-
-
-def _session_page(request, programme_slug, session_id):
     session = _published_session(programme_slug, session_id)
     response = render(
         request,
@@ -133,27 +119,22 @@ def _session_page(request, programme_slug, session_id):
             "availability": places.availability(session),
         },
     )
-    return response, page_cache.lifetime([session.booking_opens_at, session.closes_at])
+    return page_cache.keep_for(response, page_cache.lifetime([session.booking_opens_at, session.closes_at]))
 
 
 @_allow("GET", "POST")
 def book(request, programme_slug, session_id):
     session = _published_session(programme_slug, session_id)
     context = {"session": session, "programme": session.programme, "organiser": session.programme.organiser}
-    state = places.availability(session)
-    if not (state.can_book or state.can_join_waiting_list):
-        context["availability"] = state
-        return render(request, "public/booking_unavailable.html", context, status=409 if request.method == "POST" else 200)
-
-    # When the session is full the same form puts the person on the waiting list; they
-    # only join it if the page they submitted said so.
-    context["waiting_list"] = state.can_join_waiting_list
     form = BookingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        # Straight to the service, which decides everything under the session's lock: a
+        # count of places here first would only be one more query on the busiest page.
         try:
             attendee = form.attendee()
             booking = bookings.book_place(
                 session_id=session.pk,
+                session=session,
                 attendee=attendee,
                 join_waiting_list=request.POST.get("waiting_list") == "yes",
                 actor=actor_for(request, label=f"{attendee.first_name} {attendee.last_name}"),
@@ -167,6 +148,14 @@ def book(request, programme_slug, session_id):
         response = redirect("public:booking_confirmed", programme_slug=programme_slug, session_id=session.pk)
         _remember_confirmed_booking(response, booking)
         return response
+
+    state = places.availability(session)
+    if not (state.can_book or state.can_join_waiting_list):
+        context["availability"] = state
+        return render(request, "public/booking_unavailable.html", context, status=409 if request.method == "POST" else 200)
+    # When the session is full the same form puts the person on the waiting list; they
+    # only join it if the page they submitted said so.
+    context["waiting_list"] = state.can_join_waiting_list
     context["form"] = form
     return render(request, "public/book.html", context)
 

@@ -67,9 +67,25 @@ def test_an_address_already_booked_gets_its_link_again_and_no_second_booking(mak
     ]
 
 
-def test_a_booking_raises_the_programme_page_version(session, attendee_details):
+def test_a_booking_that_changes_what_the_pages_show_raises_the_programme_page_version(
+    make_session, attendee_details, settings
+):
+    # Six places: the first booking leaves five, and "5 places left" now shows
+    settings.BYP_FEW_PLACES_LEFT = 5
+    session = make_session(capacity=6)
     before = Programme.objects.get(pk=session.programme_id).page_version
 
     services.book_place(session_id=session.pk, attendee=attendee_details())
 
     assert Programme.objects.get(pk=session.programme_id).page_version > before
+
+
+def test_a_booking_that_changes_nothing_shown_leaves_the_page_version(make_session, attendee_details, settings):
+    # Fifty places: "Book your place" before and after, so the cached pages stay
+    settings.BYP_FEW_PLACES_LEFT = 5
+    session = make_session(capacity=50)
+    before = Programme.objects.get(pk=session.programme_id).page_version
+
+    services.book_place(session_id=session.pk, attendee=attendee_details())
+
+    assert Programme.objects.get(pk=session.programme_id).page_version == before

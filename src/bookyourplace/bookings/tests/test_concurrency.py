@@ -228,7 +228,7 @@ def widen_the_gap_between_counting_and_booking(monkeypatch) -> None:
 
 
 def remove_the_session_lock(monkeypatch) -> None:
-    def unlocked_session(session_id: int) -> Session:
+    def unlocked_session(session_id: int, *, programme=None) -> Session:
         return Session.objects.select_related("programme").get(pk=session_id)
 
     monkeypatch.setattr(locking, "lock_session", unlocked_session)

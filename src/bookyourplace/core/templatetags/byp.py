@@ -1,6 +1,7 @@
 from django import template
+from django.utils.safestring import mark_safe
 
-from bookyourplace.core import formatting
+from bookyourplace.core import formatting, inline_script
 
 register = template.Library()
 
@@ -24,3 +25,9 @@ def local_date_and_time(moment, session):
 def places_left(session):
     """Places nobody holds, for a session annotated with ``places_taken``."""
     return max(session.capacity - session.places_taken, 0)
+
+
+@register.simple_tag
+def js_enabled_script():
+    """The inline script, exactly as hashed for the Content-Security-Policy."""
+    return mark_safe(f"<script>{inline_script.JS_ENABLED}</script>")

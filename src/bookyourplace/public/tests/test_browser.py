@@ -250,6 +250,18 @@ def test_skip_link_is_first_tab_stop(page, live_server, session, programme):
     wait_for_focus(page, "#main-content")
 
 
+def test_govuk_frontend_runs_under_the_security_policy_on_a_cached_page(page, live_server, programme, session):
+    # The one inline script is allowed by its hash: were it blocked, GOV.UK Frontend would
+    # not know JavaScript runs and its components would stay inert.
+    violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+    for _ in range(2):  # rendered, then served whole from the cache
+        page.goto(live_server.url + programme.get_absolute_url())
+        classes = page.evaluate("document.body.className")
+        assert "js-enabled" in classes and "govuk-frontend-supported" in classes, classes
+    assert violations == []
+
+
 def test_header_uses_organiser_colour_and_arial(page, live_server, organiser, programme, session):
     organiser.brand_colour = "#00703c"
     organiser.full_clean()
