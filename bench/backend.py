@@ -57,6 +57,16 @@ def psql(sql: str) -> None:
     )
 
 
+def fresh_database(backend: str, name: str, workdir: Path) -> str:
+    """A new, empty database for one run (PostgreSQL: ``name`` on 127.0.0.1; SQLite: a file
+    in ``workdir``); its URL."""
+    if backend == "postgresql":
+        psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        psql(f"CREATE DATABASE {name}")
+        return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    return f"sqlite:///{workdir / (name + '.sqlite3')}"
+
+
 # --- Data ----------------------------------------------------------------------------------------
 
 
@@ -395,12 +405,7 @@ ALL_PHASES = ("pages", "booking", "rush", "email", "scale")
 def run(backend: str, out: Path, phases: tuple[str, ...] = ALL_PHASES) -> dict:
     results: dict = {"backend": backend, "started": time.strftime("%Y-%m-%d %H:%M:%S")}
     workdir = Path(tempfile.mkdtemp(prefix=f"byp-bench-{backend}-"))
-    if backend == "postgresql":
-        psql(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-        psql(f"CREATE DATABASE {PG_DB}")
-        database_url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DB}"
-    else:
-        database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    database_url = fresh_database(backend, PG_DB, workdir)
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command at INFO
     smtp = SmtpSink()
     smtp.start()

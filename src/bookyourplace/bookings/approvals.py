@@ -8,12 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookyourplace.bookings import locking, waiting_list
+from bookyourplace.bookings.audit import record_booking_event
 from bookyourplace.bookings.cache import programme_changed
 from bookyourplace.bookings.errors import BookingError, SessionCancelled
 from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications import services as notifications
 from bookyourplace.privacy.models import AuditEvent
-from bookyourplace.privacy.services import Actor, record
+from bookyourplace.privacy.services import Actor
 from bookyourplace.programmes.models import Session
 
 
@@ -38,12 +39,9 @@ def approve_booking(*, booking_id: int, actor: Actor, now: datetime | None = Non
         booking.decided_at = now
         booking.save(update_fields=[*booking.move_to(Booking.Status.CONFIRMED, now), "decided_at"])
         notifications.queue_booking_approved(booking=booking)
-        record(
-            actor=actor,
-            action=AuditEvent.Action.APPROVED_BOOKING,
+        record_booking_event(
+            booking, session, AuditEvent.Action.APPROVED_BOOKING, actor=actor,
             summary=f"Approved {booking.reference} ({booking.full_name})",
-            subject=booking,
-            programme_id=session.programme_id,
         )
         programme_changed(session.programme_id)
     return booking
@@ -62,12 +60,9 @@ def reject_booking(*, booking_id: int, reason: str, actor: Actor, now: datetime 
         booking.decision_reason = reason.strip()
         booking.save(update_fields=["status", "decided_at", "decision_reason"])
         notifications.queue_booking_rejected(booking=booking, note=booking.decision_reason)
-        record(
-            actor=actor,
-            action=AuditEvent.Action.REJECTED_BOOKING,
+        record_booking_event(
+            booking, session, AuditEvent.Action.REJECTED_BOOKING, actor=actor,
             summary=f"Did not approve {booking.reference} ({booking.full_name}). Reason: {booking.decision_reason}",
-            subject=booking,
-            programme_id=session.programme_id,
         )
         waiting_list.offer_free_places(session=session, now=now)
         programme_changed(session.programme_id)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookyourplace.bookings import locking, tokens, waiting_list
+from bookyourplace.bookings.audit import record_booking_event
 from bookyourplace.bookings.availability import State, availability, count_places
 from bookyourplace.bookings.cache import programme_changed
 from bookyourplace.bookings.eligibility import status_for_a_place, tell_about_place
@@ -33,7 +34,7 @@ from bookyourplace.bookings.errors import (  # noqa: F401 (faces catch them from
 from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications import services as notifications
 from bookyourplace.privacy.models import AuditEvent
-from bookyourplace.privacy.services import Actor, record
+from bookyourplace.privacy.services import Actor
 from bookyourplace.programmes.models import Session
 
 # Crockford's base32 without I, L, O and U: a reference read over the phone is not misheard.
@@ -176,12 +177,10 @@ def _book_a_free_place(
 
 
 def _record_booking(*, booking: Booking, session: Session, actor: Actor | None) -> None:
-    record(
-        actor=actor or Actor(label=booking.full_name),
-        action=AuditEvent.Action.JOINED_WAITING_LIST if booking.is_waiting else AuditEvent.Action.BOOKED,
+    action = AuditEvent.Action.JOINED_WAITING_LIST if booking.is_waiting else AuditEvent.Action.BOOKED
+    record_booking_event(
+        booking, session, action, actor=actor,
         summary=f"{booking.get_status_display()}: {booking.reference} for {booking.full_name} on '{session.title}'",
-        subject=booking,
-        programme_id=session.programme_id,
     )
 
 
@@ -291,13 +290,10 @@ def cancel_booking(
             notifications.queue_cancelled_by_organiser(booking=booking, note=booking.cancellation_reason)
         else:
             notifications.queue_booking_cancellation(booking=booking, withdraw_invite=had_invite)
-        record(
-            actor=actor or Actor(label=booking.full_name),
-            action=AuditEvent.Action.CANCELLED_BOOKING,
+        record_booking_event(
+            booking, session, AuditEvent.Action.CANCELLED_BOOKING, actor=actor,
             summary=f"Cancelled {booking.reference} ({booking.full_name})"
             + (f". Reason: {booking.cancellation_reason}" if booking.cancellation_reason else ""),
-            subject=booking,
-            programme_id=session.programme_id,
         )
         if freed_a_place:
             waiting_list.offer_free_places(session=session, now=now)
@@ -312,11 +308,8 @@ def resend_confirmation(*, booking_id: int, actor: Actor) -> Booking:
         if not booking.is_confirmed:
             raise BookingError(_("Only a confirmed booking has a confirmation to re-send."))
         notifications.queue_booking_confirmation(booking=booking)
-        record(
-            actor=actor,
-            action=AuditEvent.Action.RESENT_CONFIRMATION,
+        record_booking_event(
+            booking, booking.session, AuditEvent.Action.RESENT_CONFIRMATION, actor=actor,
             summary=f"Re-sent the confirmation of {booking.reference} to {booking.email}",
-            subject=booking,
-            programme_id=booking.session.programme_id,
         )
     return booking

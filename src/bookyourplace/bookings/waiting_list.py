@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookyourplace.bookings import locking
+from bookyourplace.bookings.audit import record_booking_event
 from bookyourplace.bookings.availability import count_places
 from bookyourplace.bookings.cache import programme_changed
 from bookyourplace.bookings.eligibility import status_for_a_place, tell_about_place
@@ -20,7 +21,7 @@ from bookyourplace.bookings.errors import OfferNotOpen
 from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications import services as notifications
 from bookyourplace.privacy.models import AuditEvent
-from bookyourplace.privacy.services import SYSTEM, Actor, record
+from bookyourplace.privacy.services import SYSTEM, Actor
 from bookyourplace.programmes.models import Session
 
 
@@ -54,12 +55,9 @@ def offer_free_places(*, session: Session, now: datetime | None = None) -> list[
             booking.offer_expires_at = min(now + hold, session.closes_at)
             booking.save(update_fields=["status", "offered_at", "offer_expires_at"])
             notifications.queue_place_offered(booking=booking)
-        record(
-            actor=SYSTEM,
-            action=AuditEvent.Action.OFFERED_PLACE,
+        record_booking_event(
+            booking, session, AuditEvent.Action.OFFERED_PLACE, actor=SYSTEM,
             summary=f"Gave the next free place to {booking.reference} ({booking.full_name}): {booking.get_status_display()}",
-            subject=booking,
-            programme_id=session.programme_id,
         )
         given.append(booking)
     return given
@@ -76,12 +74,9 @@ def accept_offer(*, booking_id: int, actor: Actor | None = None, now: datetime |
         booking.save(update_fields=booking.move_to(status_for_a_place(session, booking.email), now))
         booking.session = session
         tell_about_place(booking)
-        record(
-            actor=actor or Actor(label=booking.full_name),
-            action=AuditEvent.Action.ACCEPTED_OFFER,
+        record_booking_event(
+            booking, session, AuditEvent.Action.ACCEPTED_OFFER, actor=actor,
             summary=f"{booking.reference} ({booking.full_name}) accepted the offered place",
-            subject=booking,
-            programme_id=session.programme_id,
         )
         programme_changed(session.programme_id)
     return booking
@@ -107,12 +102,9 @@ def expire_offers(*, now: datetime | None = None) -> int:
                 booking.save(update_fields=["status"])
                 if not session.is_cancelled:  # they were told the session is cancelled; no "gone to the next person"
                     notifications.queue_offer_expired(booking=booking)
-                record(
-                    actor=SYSTEM,
-                    action=AuditEvent.Action.OFFER_EXPIRED,
+                record_booking_event(
+                    booking, session, AuditEvent.Action.OFFER_EXPIRED, actor=SYSTEM,
                     summary=f"The offer to {booking.reference} ({booking.full_name}) ran out",
-                    subject=booking,
-                    programme_id=session.programme_id,
                 )
                 expired += 1
             offer_free_places(session=session, now=now)

@@ -24,6 +24,20 @@ def make_person(
     return member
 
 
+def staff(
+    organiser: Organiser,
+    role: str,
+    programme: Programme | None = None,
+    *,
+    email: str = "priya@coventry.gov.uk",
+    first_name: str = "Priya",
+    last_name: str = "Shah",
+) -> User:
+    """The account of someone with `role` (on `programme`, if given), not yet signed in."""
+    programmes = () if programme is None else (programme,)
+    return make_person(organiser, role, email=email, first_name=first_name, last_name=last_name, programmes=programmes).user
+
+
 def sign_in_as(client, user) -> None:
     """Signed in with the password already checked (the sign-in page has its own tests)."""
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")

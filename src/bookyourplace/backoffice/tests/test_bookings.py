@@ -4,17 +4,16 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import User
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bookyourplace.accounts.models import StaffMember
+from bookyourplace.backoffice.tests.staff_accounts import staff
 from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings.models import Booking
-from bookyourplace.core.testing import text_of
+from bookyourplace.core.testing import booking_form_data, text_of
 from bookyourplace.notifications.models import Email
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.programmes.models import Organiser, Programme
@@ -23,36 +22,6 @@ from bookyourplace.programmes.models import Organiser, Programme
 def references_in(response) -> list[str]:
     """The booking references listed in the table, top to bottom."""
     return re.findall(r'href="/backoffice/bookings/\d+/">(BYP-\w+)</a>', response.content.decode())
-
-
-def staff(organiser, role, programme=None, email="priya@coventry.gov.uk"):
-    user = User.objects.create_user(email, email, "a-long-password-1", first_name="Priya", last_name="Shah")
-    member = StaffMember.objects.create(user=user, organiser=organiser, role=role)
-    if programme is not None:
-        member.programmes.add(programme)
-    return user
-
-
-@pytest.fixture
-def coordinator(client, organiser, programme):
-    user = staff(organiser, "organiser", programme)
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def viewer(client, organiser):
-    user = staff(organiser, "viewer", email="vic@coventry.gov.uk")
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def book(attendee_details):
-    def make(session, email, **details):
-        return bookings.book_place(session_id=session.pk, attendee=attendee_details(email, **details))
-
-    return make
 
 
 @pytest.fixture
@@ -294,18 +263,8 @@ def test_cancelling_for_someone_frees_the_place_and_emails_them_the_reason(clien
 
 
 def phoned(**overrides):
-    data = {
-        "first_name": "Sam",
-        "last_name": "Patel",
-        "email": "sam.patel@nhs.net",
-        "organisation": "University Hospitals Coventry",
-        "sector": "health",
-        "job_title": "Safeguarding nurse",
-        "access_needs": "Step-free access",
-        "consent": "yes",
-    }
-    data.update(overrides)
-    return data
+    """The booking form as an organiser fills it in for someone who phoned, who has access needs."""
+    return booking_form_data(**{"access_needs": "Step-free access", **overrides})
 
 
 def test_adding_a_booking_for_someone_who_phoned_books_and_emails_them(client, coordinator, session):

@@ -3,47 +3,13 @@
 import csv
 import io
 
-import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from bookyourplace.accounts.models import StaffMember
-from bookyourplace.bookings import services as bookings
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.programmes.models import Organiser, Programme
 
 FORMULA = '=HYPERLINK("http://x","y")'
-
-
-def staff(organiser, role, programme=None, email="priya@coventry.gov.uk"):
-    user = User.objects.create_user(email, email, "a-long-password-1", first_name="Priya", last_name="Shah")
-    member = StaffMember.objects.create(user=user, organiser=organiser, role=role)
-    if programme is not None:
-        member.programmes.add(programme)
-    return user
-
-
-@pytest.fixture
-def coordinator(client, organiser, programme):
-    user = staff(organiser, "organiser", programme)
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def viewer(client, organiser):
-    user = staff(organiser, "viewer", email="vic@coventry.gov.uk")
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def book(attendee_details):
-    def make(session, email, **details):
-        return bookings.book_place(session_id=session.pk, attendee=attendee_details(email, **details))
-
-    return make
 
 
 def downloaded(response) -> bytes:

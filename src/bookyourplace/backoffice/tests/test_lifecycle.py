@@ -3,11 +3,10 @@
 import re
 
 import pytest
-from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
 
-from bookyourplace.accounts.models import StaffMember
+from bookyourplace.backoffice.tests.staff_accounts import staff
 from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings.models import Booking
 from bookyourplace.core.testing import text_of
@@ -16,9 +15,7 @@ from bookyourplace.programmes.models import ApprovalMode, Programme
 
 @pytest.fixture
 def coordinator(client, organiser, programme):
-    user = User.objects.create_user("priya@coventry.gov.uk", "priya@coventry.gov.uk", "a-long-password-1")
-    member = StaffMember.objects.create(user=user, organiser=organiser, role="organiser")
-    member.programmes.add(programme)
+    user = staff(organiser, "organiser", programme, first_name="", last_name="")
     client.force_login(user)
     return user
 

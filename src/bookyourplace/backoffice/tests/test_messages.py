@@ -4,11 +4,10 @@ import re
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
 
-from bookyourplace.accounts.models import StaffMember
+from bookyourplace.backoffice.tests.staff_accounts import staff
 from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings.links import manage_url
 from bookyourplace.core.testing import text_of
@@ -16,24 +15,16 @@ from bookyourplace.notifications.models import Email, Message
 from bookyourplace.privacy.models import AuditEvent
 
 
-def staff(organiser, email, role, programme=None):
-    user = User.objects.create_user(email, email, "a-long-password-1", first_name=email.split("@")[0].title())
-    member = StaffMember.objects.create(user=user, organiser=organiser, role=role)
-    if programme is not None:
-        member.programmes.add(programme)
-    return user
-
-
 @pytest.fixture
 def coordinator(client, organiser, programme):
-    user = staff(organiser, "priya@coventry.gov.uk", "organiser", programme)
+    user = staff(organiser, "organiser", programme, last_name="")
     client.force_login(user)
     return user
 
 
 @pytest.fixture
 def viewer(client, organiser):
-    user = staff(organiser, "victor@coventry.gov.uk", "viewer")
+    user = staff(organiser, "viewer", email="victor@coventry.gov.uk", first_name="Victor", last_name="")
     client.force_login(user)
     return user
 
@@ -222,7 +213,7 @@ def test_a_viewer_may_not_message_attendees(client, coordinator, viewer, program
 def test_an_organiser_of_another_programme_cannot_see_the_message(client, organiser, coordinator, session, attendees):
     client.post(compose_url(session), send_form(preview(client, compose_url(session))))
     message = Message.objects.get()
-    client.force_login(staff(organiser, "olu@coventry.gov.uk", "organiser"))
+    client.force_login(staff(organiser, "organiser", email="olu@coventry.gov.uk", first_name="Olu", last_name=""))
 
     assert client.get(compose_url(session)).status_code == 404
     assert client.get(reverse("backoffice:message", args=[message.pk])).status_code == 404

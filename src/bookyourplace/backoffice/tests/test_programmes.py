@@ -4,13 +4,12 @@ import datetime as dt
 import re
 
 import pytest
-from django.contrib.auth.models import User
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bookyourplace.accounts.models import StaffMember
+from bookyourplace.backoffice.tests.staff_accounts import staff
 from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings.links import manage_token
 from bookyourplace.bookings.models import Booking
@@ -20,9 +19,7 @@ from bookyourplace.programmes.models import Programme, Session
 
 @pytest.fixture
 def coordinator(client, organiser, programme):
-    user = User.objects.create_user("priya@coventry.gov.uk", "priya@coventry.gov.uk", "a-long-password-1", first_name="Priya")
-    member = StaffMember.objects.create(user=user, organiser=organiser, role="organiser")
-    member.programmes.add(programme)
+    user = staff(organiser, "organiser", programme, last_name="")
     client.force_login(user)
     return user
 

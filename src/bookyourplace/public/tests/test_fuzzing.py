@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from bookyourplace.bookings import services
 from bookyourplace.bookings.links import manage_token
 from bookyourplace.bookings.models import Booking
-from bookyourplace.core.testing import text_of
+from bookyourplace.core.testing import booking_form_data, text_of
 from bookyourplace.notifications.models import Email
 
 pytestmark = pytest.mark.django_db
@@ -191,21 +191,6 @@ def public_get_paths(site):
     ]
 
 
-def valid_form(**overrides):
-    data = {
-        "first_name": "Sam",
-        "last_name": "Patel",
-        "email": "sam.patel@nhs.net",
-        "organisation": "University Hospitals Coventry",
-        "sector": "health",
-        "job_title": "Safeguarding nurse",
-        "access_needs": "",
-        "consent": "yes",
-    }
-    data.update(overrides)
-    return data
-
-
 # --- What a clear answer is -----------------------------------------------------------------
 
 
@@ -253,7 +238,7 @@ field_value = hostile_value | st.lists(hostile_value, min_size=2, max_size=4)  #
 def booking_posts(draw):
     """Form fields as pairs (so a name can repeat): sometimes a valid form with a few fields
     spoiled, sometimes nothing but noise; plus stray fields."""
-    data = valid_form(email=f"{draw(st.integers(0, 10**6))}@nhs.net") if draw(st.booleans()) else {}
+    data = booking_form_data(email=f"{draw(st.integers(0, 10**6))}@nhs.net") if draw(st.booleans()) else {}
     for name in draw(st.lists(st.sampled_from(FIELDS), unique=True, max_size=len(FIELDS))):
         data[name] = draw(field_value)
     extra = draw(st.dictionaries(st.text(st.characters(codec="utf-8"), max_size=30), hostile_value, max_size=5))
@@ -311,7 +296,7 @@ def test_booking_form_answers_each_hostile_value_clearly(client, site, subtests)
             everywhere = client.post(book_path(site.open_session), {field: value for field in FIELDS})
             assert_clear_answer_to_booking(everywhere, site.open_session, sent=[value])
             for field in ("first_name", "email", "access_needs", "waiting_list"):
-                response = client.post(book_path(site.open_session), valid_form(**{field: value}))
+                response = client.post(book_path(site.open_session), booking_form_data(**{field: value}))
                 assert_clear_answer_to_booking(response, site.open_session, sent=[value])
     assert_bystander_untouched(site)
 
@@ -348,7 +333,7 @@ def test_booking_form_answers_thousands_of_fields_with_our_bad_request_page(clie
 
 
 def test_booking_form_takes_one_value_of_a_duplicated_field_and_books_once(client, site):
-    pairs = [*valid_form(email="dup@nhs.net").items(), ("email", "dup@nhs.net"), ("email", "DUP@nhs.net "), ("sector", "police")]
+    pairs = [*booking_form_data(email="dup@nhs.net").items(), ("email", "dup@nhs.net"), ("email", "DUP@nhs.net "), ("sector", "police")]
 
     response = client.generic("POST", book_path(site.open_session), data=encoded(pairs), content_type="application/x-www-form-urlencoded")
 
@@ -358,7 +343,7 @@ def test_booking_form_takes_one_value_of_a_duplicated_field_and_books_once(clien
 
 
 def test_booking_form_with_nearly_a_thousand_stray_fields_still_books(client, site):
-    pairs = [*valid_form(email="stray@nhs.net").items(), *((f"stray{i}", "x" * 10) for i in range(900))]
+    pairs = [*booking_form_data(email="stray@nhs.net").items(), *((f"stray{i}", "x" * 10) for i in range(900))]
 
     response = client.generic("POST", book_path(site.open_session), data=encoded(pairs), content_type="application/x-www-form-urlencoded")
 
@@ -394,7 +379,7 @@ def test_booking_form_answers_the_wrong_content_type_clearly(client, site, subte
 def test_booking_form_ignores_uploaded_files(client, site):
     upload = SimpleUploadedFile("evil.php", b"<?php system($_GET['c']); ?>", content_type="application/x-php")
 
-    response = client.post(book_path(site.open_session), {**valid_form(), "first_name": upload})
+    response = client.post(book_path(site.open_session), {**booking_form_data(), "first_name": upload})
 
     assert response.status_code == 200
     assert_our_page(response, "Enter your first name")
@@ -404,8 +389,8 @@ def test_garbage_in_waiting_list_never_queues_anyone_by_mistake(client, site, su
     # A full session only queues someone whose form said "yes"; an open one books them.
     for number, garbage in enumerate(["", "no", "YES", "yes ", "\x00", "yes\x00", "1", "true", "😀", "y" * 100_000]):
         with subtests.test(garbage=short_id(garbage)):
-            full = client.post(book_path(site.full_session), {**valid_form(email=f"w{number}@nhs.net"), "waiting_list": garbage})
-            open_ = client.post(book_path(site.open_session), {**valid_form(email=f"o{number}@nhs.net"), "waiting_list": garbage})
+            full = client.post(book_path(site.full_session), {**booking_form_data(email=f"w{number}@nhs.net"), "waiting_list": garbage})
+            open_ = client.post(book_path(site.open_session), {**booking_form_data(email=f"o{number}@nhs.net"), "waiting_list": garbage})
 
             assert full.status_code == 409
             assert_our_page(full, "Sorry, this session is fully booked.")
@@ -417,7 +402,7 @@ def test_garbage_in_waiting_list_never_queues_anyone_by_mistake(client, site, su
 def test_hostile_details_that_pass_the_form_are_shown_and_sent_safely(client, site, run_worker):
     response = client.post(
         book_path(site.open_session),
-        valid_form(
+        booking_form_data(
             first_name="\u202eBea\u200f \"O'Brien\" 👩‍👩‍👧‍👦 \x01\x7f\r\nEND:VEVENT\r\nBEGIN:VEVENT",
             last_name=SCRIPT + ";ROLE=CHAIR:mailto:evil@example.org",
             organisation=IMG,
@@ -459,7 +444,7 @@ def test_posts_without_a_good_csrf_token_get_the_form_expired_page_and_change_no
                 browser.cookies["csrftoken"] = "y" * 32
 
             answers = [
-                browser.post(book_path(site.open_session), {**valid_form(email="csrf@nhs.net"), **extra}),
+                browser.post(book_path(site.open_session), {**booking_form_data(email="csrf@nhs.net"), **extra}),
                 browser.post(f"/booking/{site.bystander_token}/cancel/", extra),
                 browser.post(f"/booking/{site.offered_token}/accept/", extra),
             ]
@@ -480,7 +465,7 @@ def test_wrong_methods_get_405_and_a_page_that_says_so(client, site, subtests):
     for method in ("PUT", "DELETE", "PATCH"):
         for path in [*public_get_paths(site), f"/booking/{site.offered_token}/accept/"]:
             with subtests.test(method=method, path=path):
-                response = client.generic(method, path, data=encoded(valid_form()), content_type="application/x-www-form-urlencoded")
+                response = client.generic(method, path, data=encoded(booking_form_data()), content_type="application/x-www-form-urlencoded")
 
                 assert response.status_code == 405
                 assert response["Allow"] and method not in response["Allow"]
@@ -613,7 +598,7 @@ def test_programme_and_session_addresses_answer_any_number_with_our_not_found_pa
             assert_our_page(response, NOT_FOUND)
         else:
             assert response.status_code == 200
-    response = client.post(f"/programmes/{site.programme.slug}/sessions/{session_id}/book/", valid_form())
+    response = client.post(f"/programmes/{site.programme.slug}/sessions/{session_id}/book/", booking_form_data())
     if response.status_code == 404:
         assert_our_page(response, NOT_FOUND)
     else:  # the number happened to be one of the sessions
@@ -624,7 +609,7 @@ def test_a_closed_session_answers_any_post_with_booking_closed(client, site, mak
     closed = make_session(title="Closed session", booking_closes_at=timezone.now() - timedelta(minutes=1))
 
     for value in HOSTILE[:12]:
-        response = client.post(book_path(closed), valid_form(first_name=value))
+        response = client.post(book_path(closed), booking_form_data(first_name=value))
 
         assert response.status_code == 409
         assert_our_page(response, CANNOT_BOOK)

@@ -12,7 +12,7 @@ from icalendar import Calendar
 from bookyourplace.bookings import services
 from bookyourplace.bookings.links import manage_token
 from bookyourplace.bookings.models import Booking
-from bookyourplace.core.testing import text_of
+from bookyourplace.core.testing import booking_form_data, text_of
 from bookyourplace.programmes.models import Programme, Session
 
 SECRET_LINK = "https://teams.microsoft.com/l/meetup-join/secret-joining-link"
@@ -24,23 +24,6 @@ def book_url(session):
 
 def manage_url_for(booking):
     return reverse("public:manage", kwargs={"token": manage_token(booking)})
-
-
-def form_data(**overrides):
-    data = {
-        "first_name": "Sam",
-        "last_name": "Patel",
-        "email": "sam.patel@nhs.net",
-        "organisation": "University Hospitals Coventry",
-        "sector": "health",
-        "job_title": "Safeguarding nurse",
-        "access_needs": "",
-        "consent": "yes",
-    }
-    data.update(overrides)
-    return data
-
-
 
 
 # --- Programme and session pages ------------------------------------------------------------
@@ -119,9 +102,9 @@ def test_joining_link_never_appears_on_public_pages(client, programme, session, 
         client.get(programme.get_absolute_url()),
         client.get(session.get_absolute_url()),
         client.get(book_url(session)),
-        client.post(book_url(session), form_data(email="")),
-        client.post(book_url(session), form_data(), follow=True),
-        client.post(book_url(session), form_data(), follow=True),  # already booked
+        client.post(book_url(session), booking_form_data(email="")),
+        client.post(book_url(session), booking_form_data(), follow=True),
+        client.post(book_url(session), booking_form_data(), follow=True),  # already booked
     ]
 
     for page in pages:
@@ -197,14 +180,14 @@ def test_empty_booking_form_lists_every_problem_with_links_to_the_fields(client,
     ],
 )
 def test_booking_form_gives_a_specific_message(client, session, field, value, message):
-    response = client.post(book_url(session), form_data(**{field: value}))
+    response = client.post(book_url(session), booking_form_data(**{field: value}))
 
     assert message in response.content.decode()
     assert Booking.objects.count() == 0
 
 
 def test_booking_form_keeps_what_was_typed_when_there_is_an_error(client, session):
-    response = client.post(book_url(session), form_data(email="not an email"))
+    response = client.post(book_url(session), booking_form_data(email="not an email"))
 
     html = response.content.decode()
     assert 'value="Sam"' in html and 'value="University Hospitals Coventry"' in html
@@ -212,7 +195,7 @@ def test_booking_form_keeps_what_was_typed_when_there_is_an_error(client, sessio
 
 
 def test_booking_shows_a_confirmation_with_the_reference(client, session):
-    response = client.post(book_url(session), form_data(), follow=True)
+    response = client.post(book_url(session), booking_form_data(), follow=True)
 
     booking = Booking.objects.get()
     page = text_of(response)
@@ -225,7 +208,7 @@ def test_booking_shows_a_confirmation_with_the_reference(client, session):
 
 
 def test_confirmation_page_is_only_for_the_browser_that_booked(client, session):
-    client.post(book_url(session), form_data())
+    client.post(book_url(session), booking_form_data())
     stranger = Client()
 
     response = stranger.get(reverse("public:booking_confirmed", args=[session.programme.slug, session.pk]))
@@ -235,11 +218,11 @@ def test_confirmation_page_is_only_for_the_browser_that_booked(client, session):
 
 
 def test_booking_twice_with_the_same_email_resends_the_link_and_reveals_nothing(client, session, run_worker):
-    client.post(book_url(session), form_data())
+    client.post(book_url(session), booking_form_data())
     other_browser = Client()
 
     response = other_browser.post(
-        book_url(session), form_data(first_name="Mallory", email="SAM.PATEL@nhs.net"), follow=True
+        book_url(session), booking_form_data(first_name="Mallory", email="SAM.PATEL@nhs.net"), follow=True
     )
 
     page = text_of(response)
@@ -259,7 +242,7 @@ def test_booking_a_full_session_says_fully_booked(client, make_session, attendee
     session = make_session(capacity=1)
     services.book_place(session_id=session.pk, attendee=attendee_details("first@example.org"))
 
-    response = client.post(book_url(session), form_data())
+    response = client.post(book_url(session), booking_form_data())
 
     assert response.status_code == 409
     assert "Fully booked" in text_of(response)
@@ -270,14 +253,14 @@ def test_booking_form_is_not_offered_when_booking_has_closed(client, make_sessio
     session = make_session(booking_closes_at=timezone.now() - timedelta(hours=1))
 
     assert "Booking closed" in text_of(client.get(book_url(session)))
-    assert client.post(book_url(session), form_data()).status_code == 409
+    assert client.post(book_url(session), booking_form_data()).status_code == 409
     assert Booking.objects.count() == 0
 
 
 def test_booking_form_refuses_a_post_without_the_csrf_token(session):
     browser = Client(enforce_csrf_checks=True)
 
-    response = browser.post(book_url(session), form_data())
+    response = browser.post(book_url(session), booking_form_data())
 
     assert response.status_code == 403
     assert "Your form expired" in text_of(response)

@@ -1,9 +1,7 @@
 """What attendees see of the waiting list, approvals, the cancellation cut-off and booking
 that has not opened yet."""
 
-import re
 from datetime import timedelta
-from html import unescape
 
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +11,7 @@ from bookyourplace.bookings import services
 from bookyourplace.bookings.links import manage_token
 from bookyourplace.bookings.models import Booking
 from bookyourplace.bookings.services import AttendeeDetails
+from bookyourplace.core.testing import booking_form_data, text_of
 from bookyourplace.notifications.models import Email
 from bookyourplace.programmes.models import ApprovalMode
 
@@ -45,28 +44,6 @@ def cancel_url_for(booking):
 
 def accept_url_for(booking):
     return reverse("public:accept_offer", kwargs={"token": manage_token(booking)})
-
-
-def form_data(**overrides):
-    data = {
-        "first_name": "Sam",
-        "last_name": "Patel",
-        "email": "sam.patel@nhs.net",
-        "organisation": "University Hospitals Coventry",
-        "sector": "health",
-        "job_title": "Safeguarding nurse",
-        "access_needs": "",
-        "consent": "yes",
-    }
-    data.update(overrides)
-    return data
-
-
-def text_of(response) -> str:
-    """The page as a person reads it: tags removed, white space folded."""
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def status_of(booking) -> str:
@@ -116,7 +93,7 @@ def test_joining_the_waiting_list_from_the_form_shows_the_position(client, make_
     book(session, "first@coventry.gov.uk")
 
     # Act
-    response = client.post(book_url(session), form_data(waiting_list="yes"), follow=True)
+    response = client.post(book_url(session), booking_form_data(waiting_list="yes"), follow=True)
 
     # Assert
     page = text_of(response)
@@ -137,7 +114,7 @@ def test_the_second_person_to_join_is_second(client, make_session):
     book(session, "first@coventry.gov.uk")
     book(session, "wait1@coventry.gov.uk", waiting=True)
 
-    response = client.post(book_url(session), form_data(waiting_list="yes"), follow=True)
+    response = client.post(book_url(session), booking_form_data(waiting_list="yes"), follow=True)
 
     assert "You are 2nd on the waiting list" in text_of(response)
 
@@ -148,7 +125,7 @@ def test_a_form_that_did_not_say_waiting_list_does_not_join_it(client, make_sess
     book(session, "first@coventry.gov.uk")
 
     # Act
-    response = client.post(book_url(session), form_data())
+    response = client.post(book_url(session), booking_form_data())
 
     # Assert
     assert response.status_code == 409
@@ -229,7 +206,7 @@ def test_a_booking_waiting_for_approval_says_booking_received(client, programme,
     session = make_session()
 
     # Act
-    response = client.post(book_url(session), form_data(email="sam@gmail.com"), follow=True)
+    response = client.post(book_url(session), booking_form_data(email="sam@gmail.com"), follow=True)
 
     # Assert
     page = text_of(response)
@@ -308,8 +285,8 @@ def test_booking_not_open_yet_says_when_it_opens_and_refuses_posts(client, progr
     programme_page = text_of(client.get(programme.get_absolute_url()))
     session_page = text_of(client.get(session.get_absolute_url()))
     form_page = client.get(book_url(session))
-    post = client.post(book_url(session), form_data())
-    post_to_waiting_list = client.post(book_url(session), form_data(waiting_list="yes"))
+    post = client.post(book_url(session), booking_form_data())
+    post_to_waiting_list = client.post(book_url(session), booking_form_data(waiting_list="yes"))
 
     # Assert
     when = format_date(timezone.localtime(opens), "l j F Y, H:i")
