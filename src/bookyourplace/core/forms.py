@@ -10,6 +10,22 @@ from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 
+def whole_number_field(
+    label, *, min_value: int, max_value: int, required: str, invalid: str, too_small: str, too_big: str,
+    help_text="", width: int = 3,
+) -> forms.IntegerField:
+    """A GOV.UK number input (``inputmode=numeric``, a fixed width) with a message in the
+    organiser's words for each way the number can be wrong."""
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        min_value=min_value,
+        max_value=max_value,
+        widget=forms.NumberInput(attrs={"class": f"govuk-input--width-{width}", "inputmode": "numeric"}),
+        error_messages={"required": required, "invalid": invalid, "min_value": too_small, "max_value": too_big},
+    )
+
+
 _CONTROL_CLASSES = {
     "textarea": "govuk-textarea",
     "select": "govuk-select",

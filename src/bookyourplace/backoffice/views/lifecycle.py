@@ -12,7 +12,7 @@ from bookyourplace.accounts import permissions
 from bookyourplace.backoffice.access import programme_for, session_for, staff_required
 from bookyourplace.bookings import approvals
 from bookyourplace.bookings.models import Booking
-from bookyourplace.core.forms import GovukForm
+from bookyourplace.core.forms import GovukForm, whole_number_field
 from bookyourplace.core.requests import actor_for
 from bookyourplace.notifications.reminders import parse_reminder_days
 from bookyourplace.programmes import services
@@ -100,30 +100,24 @@ class ProgrammeRulesForm(GovukForm):
         help_text=gettext_lazy("One per line, for example coventry.gov.uk, nhs.net, *.sch.uk or police.uk."),
         widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
     )
-    offer_hold_hours = forms.IntegerField(
-        label=gettext_lazy("Hours a place offered from the waiting list is held"),
+    offer_hold_hours = whole_number_field(
+        gettext_lazy("Hours a place offered from the waiting list is held"),
         min_value=1,
         max_value=336,
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
-        error_messages={
-            "required": gettext_lazy("Enter how many hours an offered place is held"),
-            "invalid": gettext_lazy("Enter a whole number of hours, like 24"),
-            "min_value": gettext_lazy("Hold an offered place for at least 1 hour"),
-            "max_value": gettext_lazy("Hold an offered place for at most 336 hours (2 weeks)"),
-        },
+        required=gettext_lazy("Enter how many hours an offered place is held"),
+        invalid=gettext_lazy("Enter a whole number of hours, like 24"),
+        too_small=gettext_lazy("Hold an offered place for at least 1 hour"),
+        too_big=gettext_lazy("Hold an offered place for at most 336 hours (2 weeks)"),
     )
-    cancellation_cutoff_hours = forms.IntegerField(
-        label=gettext_lazy("Attendees can cancel online until this many hours before the start"),
+    cancellation_cutoff_hours = whole_number_field(
+        gettext_lazy("Attendees can cancel online until this many hours before the start"),
         help_text=gettext_lazy("0 means until the session starts. After the cut-off the booking page says whom to contact."),
         min_value=0,
         max_value=720,
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
-        error_messages={
-            "required": gettext_lazy("Enter the cut-off in hours, or 0"),
-            "invalid": gettext_lazy("Enter a whole number of hours, like 48"),
-            "min_value": gettext_lazy("Enter 0 or more hours"),
-            "max_value": gettext_lazy("Enter 720 hours (30 days) or fewer"),
-        },
+        required=gettext_lazy("Enter the cut-off in hours, or 0"),
+        invalid=gettext_lazy("Enter a whole number of hours, like 48"),
+        too_small=gettext_lazy("Enter 0 or more hours"),
+        too_big=gettext_lazy("Enter 720 hours (30 days) or fewer"),
     )
     reminder_days = forms.CharField(
         label=gettext_lazy("Reminders, in days before the session"),
@@ -131,18 +125,15 @@ class ProgrammeRulesForm(GovukForm):
         help_text=gettext_lazy("Separate with commas, for example 5, 1. Leave empty for none."),
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
-    joining_reminder_minutes = forms.IntegerField(
-        label=gettext_lazy("Minutes before an online session to send the joining link again"),
+    joining_reminder_minutes = whole_number_field(
+        gettext_lazy("Minutes before an online session to send the joining link again"),
         help_text=gettext_lazy("0 turns this reminder off."),
         min_value=0,
         max_value=1440,
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
-        error_messages={
-            "required": gettext_lazy("Enter the minutes, or 0"),
-            "invalid": gettext_lazy("Enter a whole number of minutes, like 60"),
-            "min_value": gettext_lazy("Enter 0 or more minutes"),
-            "max_value": gettext_lazy("Enter 1440 minutes (1 day) or fewer"),
-        },
+        required=gettext_lazy("Enter the minutes, or 0"),
+        invalid=gettext_lazy("Enter a whole number of minutes, like 60"),
+        too_small=gettext_lazy("Enter 0 or more minutes"),
+        too_big=gettext_lazy("Enter 1440 minutes (1 day) or fewer"),
     )
 
     def clean_reminder_days(self):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from bookyourplace.accounts import permissions
 from bookyourplace.backoffice.access import programme_for, session_for, staff_required
 from bookyourplace.bookings.availability import with_booking_counts
-from bookyourplace.core.forms import CheckboxField, GovukForm
+from bookyourplace.core.forms import CheckboxField, GovukForm, whole_number_field
 from bookyourplace.core.requests import actor_for
 from bookyourplace.programmes import services
 from bookyourplace.programmes.models import ApprovalMode, Session
@@ -69,17 +69,15 @@ class SessionForm(GovukForm):
     venue = forms.CharField(label=gettext_lazy("Venue"), max_length=200, required=False, help_text=gettext_lazy("For example Friargate."))
     room = forms.CharField(label=gettext_lazy("Room"), max_length=100, required=False, help_text=gettext_lazy("For example Room 1.4."))
     address = forms.CharField(label=gettext_lazy("Address"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    capacity = forms.IntegerField(
-        label=gettext_lazy("Number of places"),
+    capacity = whole_number_field(
+        gettext_lazy("Number of places"),
         min_value=1,
         max_value=100000,
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
-        error_messages={
-            "required": gettext_lazy("Enter the number of places"),
-            "invalid": gettext_lazy("Enter the number of places as a whole number, like 30"),
-            "min_value": gettext_lazy("Enter a number of places of 1 or more"),
-            "max_value": gettext_lazy("Enter a number of places of 100,000 or fewer"),
-        },
+        width=5,
+        required=gettext_lazy("Enter the number of places"),
+        invalid=gettext_lazy("Enter the number of places as a whole number, like 30"),
+        too_small=gettext_lazy("Enter a number of places of 1 or more"),
+        too_big=gettext_lazy("Enter a number of places of 100,000 or fewer"),
     )
     booking_opens_at = forms.DateTimeField(
         label=gettext_lazy("Booking opens"),

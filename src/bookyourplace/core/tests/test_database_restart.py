@@ -21,17 +21,16 @@ from dataclasses import dataclass
 import psycopg
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connection
 from django.db.utils import InterfaceError, OperationalError
 from django.test import Client
 from psycopg_pool import PoolTimeout
 
 from bookyourplace.bookings.models import Booking
-from bookyourplace.bookings.tests.test_concurrency import (
+from bookyourplace.bookings.tests.test_concurrency import (  # noqa: F401 (booking_server: a fixture)
     LiveServer,
-    RushLiveServerThread,
     book_form_path,
+    booking_server,
     booking_form,
     csrf_pair,
 )
@@ -242,19 +241,6 @@ def postgresql_cluster(transactional_db):
     # Whatever happened, leave the server up for the tests that follow.
     wait_until_database_accepts_connections()
     connection.close()
-
-
-@pytest.fixture
-def booking_server(transactional_db, settings):
-    settings.ALLOWED_HOSTS = [HOST]
-    thread = RushLiveServerThread(HOST, static_handler=StaticFilesHandler)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    yield LiveServer(HOST, thread.port)
-    thread.terminate()
 
 
 def post_booking(server: LiveServer, path: str, csrf: tuple[str, str], email: str) -> Response:
