@@ -257,7 +257,9 @@ def measure_email(data: Data, smtp: SmtpSink) -> dict:
 
     drained = wait_for_outbox(240)
     log(f"outbox drained before the email run in {drained['seconds']} s ({drained})")
-    programme = data.programme("bench-reminders", "Bench reminders", reminder_days="1", joining_reminder_minutes=0)
+    # No reminders until the clock starts: the worker's minute-by-minute run would otherwise
+    # queue (and send) some while the bookings are still being made.
+    programme = data.programme("bench-reminders", "Bench reminders", reminder_days="", joining_reminder_minutes=0)
     starts = (data.now + timedelta(hours=20)).replace(microsecond=0)
     per_session = 500
     sessions = [data.session(programme, f"Reminder session {i + 1}", starts + timedelta(minutes=i),
@@ -269,6 +271,7 @@ def measure_email(data: Data, smtp: SmtpSink) -> dict:
     log(f"{EMAILS} bookings for reminders made in {time.monotonic() - made:.1f} s")
     smtp.reset()
     began = time.monotonic()
+    type(programme).objects.filter(pk=programme.pk).update(reminder_days="1")
     queued = reminders.send_due_reminders()
     queued_at = time.monotonic()
     total = Email.objects.filter(kind="reminder", booking__session__programme=programme).count()
@@ -280,6 +283,13 @@ def measure_email(data: Data, smtp: SmtpSink) -> dict:
     received = smtp.count
     delivery = done - queued_at
     log(f"SMTP received {received} of {total} in {delivery:.1f} s after queueing ({received / delivery:.0f}/s)")
+    from django.db.models import Count
+
+    outcome = dict(
+        Email.objects.filter(kind="reminder", booking__session__programme=programme)
+        .values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    log(f"the reminders in the outbox by status: {outcome}")
     return {
         "emails": total,
         "queued_by_this_call": queued,
@@ -290,6 +300,7 @@ def measure_email(data: Data, smtp: SmtpSink) -> dict:
         "total_seconds": round(done - began, 2),
         "emails_per_second": round(received / delivery, 1) if delivery else None,
         "timed_out": received < total,
+        "outbox_by_status": outcome,
     }
 
 

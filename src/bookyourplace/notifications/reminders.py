@@ -8,10 +8,10 @@ does not get that reminder; cancelled, pending and waiting bookings get none, an
 queued before its booking was cancelled is not sent.
 """
 
+import itertools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,8 @@ from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications import services as notifications
 from bookyourplace.notifications.models import Email
 from bookyourplace.programmes.models import Programme, Session
+
+LOT_SIZE = 500  # reminders queued in one statement
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,11 @@ def parse_reminder_days(text: str) -> str:
 
 
 def dedupe_key(booking: Booking, reminder: Reminder) -> str:
-    return f"reminder:{booking.pk}:{reminder.key}"
+    return _dedupe_key(booking.pk, reminder)
+
+
+def _dedupe_key(booking_id: int, reminder: Reminder) -> str:
+    return f"reminder:{booking_id}:{reminder.key}"
 
 
 def _note(reminder: Reminder) -> str:
@@ -97,22 +103,21 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
 
 def _queue_for_session(session: Session, reminder: Reminder, moment: datetime) -> int:
     already = Email.objects.filter(booking=OuterRef("pk"), kind=Email.Kind.REMINDER, dedupe_key__endswith=f":{reminder.key}")
-    due = (
+    # Read whole first (ids and addresses only): a cursor left open on SQLite would keep an
+    # old snapshot that cannot then write once another worker has written.
+    due = list(
         Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED, confirmed_at__lte=moment)
         .exclude(Exists(already))
-        .select_related("session__programme")
+        .order_by("pk")
+        .values_list("pk", "email")
     )
     queued = 0
-    for booking in due.iterator(chunk_size=500):
-        try:
-            with transaction.atomic():
-                notifications.queue_reminder(
-                    booking=booking,
-                    dedupe_key=dedupe_key(booking, reminder),
-                    include_joining_details=reminder.joining or session.is_online,
-                    note=_note(reminder),
-                )
-        except IntegrityError:
-            continue  # another worker queued this one first
-        queued += 1
+    # A few hundred at a time, each lot committed as one: a worker stopped half-way leaves
+    # whole lots queued, and the next run finds the rest still due.
+    for lot in itertools.batched(due, LOT_SIZE):
+        queued += notifications.queue_reminders(
+            reminders=[(booking_id, email, _dedupe_key(booking_id, reminder)) for booking_id, email in lot],
+            include_joining_details=reminder.joining or session.is_online,
+            note=_note(reminder),
+        )
     return queued

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
@@ -149,16 +149,36 @@ def queue_offer_expired(*, booking: Booking) -> Email:
     return _queue(booking=booking, kind=Email.Kind.OFFER_EXPIRED)
 
 
-def queue_reminder(*, booking: Booking, dedupe_key: str, include_joining_details: bool, note: str) -> Email:
-    """Queued in bulk: the caller asks for one delivery run afterwards."""
-    return _queue(
-        booking=booking,
-        kind=Email.Kind.REMINDER,
-        include_joining_details=include_joining_details,
-        note=note,
-        dedupe_key=dedupe_key,
-        deliver=False,
-    )
+def queue_reminders(*, reminders: list[tuple[int, str, str]], include_joining_details: bool, note: str) -> int:
+    """Queue a reminder for each (booking id, address, dedupe key) not queued already; how
+    many were queued. The caller asks for one delivery run afterwards.
+
+    One statement for the lot, committed together. When another worker has queued one of
+    them meanwhile, the unique dedupe key refuses the statement, and they go one at a time,
+    each that is already there skipped.
+    """
+
+    def email(booking_id: int, to: str, key: str) -> Email:
+        return Email(
+            booking_id=booking_id, kind=Email.Kind.REMINDER, to=to, include_joining_details=include_joining_details,
+            note=note, dedupe_key=key,
+        )
+
+    try:
+        with transaction.atomic():
+            Email.objects.bulk_create([email(*reminder) for reminder in reminders])
+        return len(reminders)
+    except IntegrityError:
+        pass
+    queued = 0
+    for reminder in reminders:
+        try:
+            with transaction.atomic():
+                email(*reminder).save(force_insert=True)
+        except IntegrityError:
+            continue  # another worker queued this one first
+        queued += 1
+    return queued
 
 
 def queue_manage_link(*, booking: Booking) -> Email:

@@ -313,15 +313,16 @@ def test_two_workers_at_once_queue_each_reminder_once(transactional_db, make_ses
     for email in emails:
         book(session, email)
     now = starts - ONE_DAY
-    # Each queueing takes a moment, so both workers are still going through the same
-    # bookings when the other tries them: the overlap a second worker really causes.
-    real_queue_reminder = notifications.queue_reminder
+    # Each lot takes a moment before it is queued, so both workers have read the same due
+    # bookings when the other queues them: the overlap a second worker really causes.
+    monkeypatch.setattr(reminders, "LOT_SIZE", 3)
+    real_queue_reminders = notifications.queue_reminders
 
-    def slow_queue_reminder(**kwargs):
-        time.sleep(0.02)
-        return real_queue_reminder(**kwargs)
+    def slow_queue_reminders(**kwargs):
+        time.sleep(0.05)
+        return real_queue_reminders(**kwargs)
 
-    monkeypatch.setattr(notifications, "queue_reminder", slow_queue_reminder)
+    monkeypatch.setattr(notifications, "queue_reminders", slow_queue_reminders)
     barrier = threading.Barrier(2)
     results: list[int | str | None] = [None, None]
 
@@ -353,26 +354,29 @@ def test_two_workers_at_once_queue_each_reminder_once(transactional_db, make_ses
 
 
 def test_a_worker_restarted_mid_run_sends_every_reminder_exactly_once(make_session, starts, monkeypatch, run_worker):
-    # Arrange: five attendees, two reminders each due; the worker dies after queueing three
+    # Arrange: five attendees, two reminders each due, queued two at a time; the worker dies
+    # after two lots, and in the middle of writing the third
     session = make_session(starts_at=starts)
     emails = [f"person{n}@coventry.gov.uk" for n in range(5)]
     for email in emails:
         book(session, email)
     now = starts - ONE_DAY
-    real_queue_reminder = notifications.queue_reminder
-    calls = []
+    monkeypatch.setattr(reminders, "LOT_SIZE", 2)
+    real_bulk_create = Email.objects.bulk_create
+    lots = []
 
-    def dies_after_three(**kwargs):
-        calls.append(kwargs["dedupe_key"])
-        if len(calls) > 3:
+    def dies_in_the_third_lot(rows, *args, **kwargs):
+        lots.append(len(rows))
+        if len(lots) == 3:
+            real_bulk_create(rows[:1], *args, **kwargs)  # written, then the worker dies before the commit
             raise RuntimeError("worker killed")
-        return real_queue_reminder(**kwargs)
+        return real_bulk_create(rows, *args, **kwargs)
 
-    monkeypatch.setattr(notifications, "queue_reminder", dies_after_three)
+    monkeypatch.setattr(Email.objects, "bulk_create", dies_in_the_third_lot)
     with pytest.raises(RuntimeError, match="worker killed"):
         send_due_reminders(now=now)
     queued_before_the_crash = Email.objects.filter(kind=Email.Kind.REMINDER).count()
-    monkeypatch.setattr(notifications, "queue_reminder", real_queue_reminder)
+    monkeypatch.setattr(Email.objects, "bulk_create", real_bulk_create)
 
     # Act: the restarted worker runs again, and again a minute later
     after_restart = send_due_reminders(now=now + SECOND)
@@ -380,8 +384,8 @@ def test_a_worker_restarted_mid_run_sends_every_reminder_exactly_once(make_sessi
     run_worker()
 
     # Assert
-    assert queued_before_the_crash == 3
-    assert (after_restart, a_minute_later) == (7, 0)
+    assert queued_before_the_crash == 4  # two whole lots; the third was rolled back
+    assert (after_restart, a_minute_later) == (6, 0)
     assert reminder_keys() == sorted([(email, "1d") for email in emails] + [(email, "5d") for email in emails])
     assert reminders_sent() == {email: 2 for email in emails}
     assert Email.objects.filter(kind=Email.Kind.REMINDER, status=Email.Status.SENT).count() == 10
@@ -398,3 +402,21 @@ def test_dedupe_key_names_the_booking_and_the_reminder(make_session, starts):
     ]
     assert reminders.dedupe_key(booking, Reminder(key="5d", before=FIVE_DAYS)) == f"reminder:{booking.pk}:5d"
 
+
+
+def test_a_lot_with_one_reminder_already_queued_queues_the_others_once(make_session, starts):
+    # Arrange: another worker queued Bea's reminder after this one read who was due
+    session = make_session(starts_at=starts)
+    people = [book(session, f"{name}@coventry.gov.uk") for name in ("alex", "bea", "cai")]
+    reminder = Reminder(key="1d", before=ONE_DAY)
+    lot = [(booking.pk, booking.email, reminders.dedupe_key(booking, reminder)) for booking in people]
+    assert notifications.queue_reminders(reminders=lot[1:2], include_joining_details=False, note="") == 1
+
+    # Act
+    queued = notifications.queue_reminders(reminders=lot, include_joining_details=False, note="Your session is in 1 day.")
+
+    # Assert: two queued here, and each of the three has exactly one
+    assert queued == 2
+    assert sorted(Email.objects.filter(kind=Email.Kind.REMINDER).values_list("to", flat=True)) == [
+        "alex@coventry.gov.uk", "bea@coventry.gov.uk", "cai@coventry.gov.uk"
+    ]
