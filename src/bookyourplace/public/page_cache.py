@@ -114,7 +114,7 @@ class CachedPageMiddleware:
             except DatabaseError:
                 # Let the full stack meet the same failure and answer with its 503 page.
                 logger.warning("Page cache: could not read the page version", exc_info=True)
-            if key is not None and (stored := cache.get(key)) is not None:
+            if key is not None and (stored := _read(key)) is not None:
                 headers, body = stored
                 return HttpResponse(body, headers=headers)
         response = self.get_response(request)
@@ -126,5 +126,24 @@ class CachedPageMiddleware:
             and not response.streaming
             and not response.cookies
         ):
-            cache.set(key, (dict(response.headers), response.content), seconds)
+            _keep(key, (dict(response.headers), response.content), seconds)
         return response
+
+
+# A cache that cannot be reached (a shared one, CACHE_URL=redis://..., that is down) costs
+# speed, never the page: it is passed by, and the page rendered from the database.
+
+
+def _read(key: str):
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("Page cache: could not read %s", key, exc_info=True)
+        return None
+
+
+def _keep(key: str, value, seconds: int) -> None:
+    try:
+        cache.set(key, value, seconds)
+    except Exception:
+        logger.warning("Page cache: could not keep %s", key, exc_info=True)

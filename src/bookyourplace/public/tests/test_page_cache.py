@@ -277,3 +277,17 @@ def test_booking_closing_by_the_clock_shows_without_any_change(client, programme
     # Assert
     assert "Booking closed" in page(client, programme.get_absolute_url())
     assert "Booking closed" in page(client, session.get_absolute_url())
+
+
+def test_a_cache_that_cannot_be_reached_costs_speed_not_the_page(client, programme, make_session, monkeypatch):
+    class Unreachable:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("cache server down")
+
+        set = get
+
+    make_session(capacity=3)
+    monkeypatch.setattr(page_cache, "cache", Unreachable())
+
+    for _ in range(2):
+        assert "3 places left" in page(client, programme.get_absolute_url())
