@@ -20,7 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import Client, PostLoad, booking_load, rush, wrk  # noqa: E402
+from load import Client, PostLoad, booking_fields, booking_load, rush, wrk  # noqa: E402
 from service import ROOT, RssSampler, Service, SmtpSink, free_port, reset_peak, status_kb  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "src"))
@@ -323,17 +323,24 @@ def measure_scale(port: int, service: Service, data: Data) -> dict:
     programme = data.programme("bench-scale", "Bench programme at scale")
     first = data.now + timedelta(days=40)
     per_session = SCALE_BOOKINGS // SCALE_SESSIONS
+    sessions = [
+        data.session(programme, f"Scale session {i + 1}", first + timedelta(hours=i), capacity=per_session + 100)
+        for i in range(SCALE_SESSIONS)
+    ]
+    # The public side, before and after: does a booking or a page cost more with the data?
+    public_before = _public_costs(port, programme, sessions[0], "before")
     made = time.monotonic()
-    sessions = []
-    for i in range(SCALE_SESSIONS):
-        session = data.session(programme, f"Scale session {i + 1}", first + timedelta(hours=i), capacity=per_session)
+    for session in sessions:
         data.bookings(session, per_session, tag="SC")
-        sessions.append(session)
     total_bookings = Booking.objects.count()
     log(f"{SCALE_BOOKINGS} bookings made in {time.monotonic() - made:.1f} s ({total_bookings} in the database)")
+    public_after = _public_costs(port, programme, sessions[0], "after")
     client = Client(port)
     client.sign_in(STAFF_EMAIL, STAFF_PASSWORD)
-    results = {"bookings_in_database": total_bookings, "insert_seconds": round(time.monotonic() - made, 1)}
+    results = {
+        "bookings_in_database": total_bookings, "insert_seconds": round(time.monotonic() - made, 1),
+        "public_before": public_before, "public_after": public_after,
+    }
     pages = {
         "dashboard": "/backoffice/",
         "programme_report": f"/backoffice/programmes/{programme.pk}/",
@@ -349,6 +356,50 @@ def measure_scale(port: int, service: Service, data: Data) -> dict:
     results["export"] = _export(client, service, f"/backoffice/programmes/{programme.pk}/export.csv")
     client.close()
     return results
+
+
+def _public_costs(port: int, programme, session, label: str, repeats: int = 20) -> dict:
+    """Median time of the public programme page rendered afresh (its version raised before
+    each request, so the cache cannot answer) and of one booking at a time."""
+    from django.db.models import F
+
+    from bookyourplace.bookings.models import Booking
+
+    client = Client(port)
+
+    def rendered_ms(page_programme) -> float:
+        times = []
+        for _ in range(repeats):
+            type(page_programme).objects.filter(pk=page_programme.pk).update(page_version=F("page_version") + 1)
+            began = time.perf_counter()
+            client.get(page_programme.get_absolute_url())
+            times.append(time.perf_counter() - began)
+        return round(_median(times) * 1000, 1)
+
+    # The week of six sessions, whose own bookings do not change, and the programme that
+    # receives the 100,000 (50 sessions of 2,000).
+    week = type(programme).objects.get(slug="bench-prevent-week")
+    form = f"/programmes/{programme.slug}/sessions/{session.pk}/book/"
+    token = client.csrf_token(form)
+    cookie = client.cookies["csrftoken"]
+    booking_times = []
+    for n in range(repeats):
+        client.cookies = {"csrftoken": cookie}
+        began = time.perf_counter()
+        response = client.post_form(form, booking_fields(f"{label}{n}@scale.example", token), keep_cookies=False)
+        response.read()
+        booking_times.append(time.perf_counter() - began)
+        if response.status != 302:
+            raise RuntimeError(f"booking answered {response.status}")
+    client.close()
+    result = {
+        "bookings_in_database": Booking.objects.count(),
+        "week_page_rendered_ms": rendered_ms(week),
+        "programme_page_rendered_ms": rendered_ms(programme),
+        "booking_ms": round(_median(booking_times) * 1000, 1),
+    }
+    log(f"public side {label} the 100,000: {result}")
+    return result
 
 
 def _export(client: Client, service: Service, path: str) -> dict:

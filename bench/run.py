@@ -136,6 +136,18 @@ def rows_for(r: dict) -> list[tuple[str, str, str, str, str, str]]:
             TARGETS[target],
             _yes(None if not page else ok and page["max_s"] < 1),
         ))
+    before, after = scale.get("public_before") or {}, scale.get("public_after") or {}
+    if before and after:
+        for key, label in (("week_page_rendered_ms", "Public page of a week, rendered"),
+                           ("programme_page_rendered_ms", "    of the programme holding them"),
+                           ("booking_ms", "Booking, one at a time")):
+            rows.append((
+                f"{label}: ms",
+                f"{_fmt(after.get(key), '.1f')} with {_fmt(after.get('bookings_in_database'), ',')} bookings stored",
+                f"{_fmt(before.get(key), '.1f')} with {_fmt(before.get('bookings_in_database'), ',')}",
+                _fmt(_ratio(after.get(key), before.get(key)), ".2f", "×"),
+                "", "",
+            ))
     export = scale.get("export") or {}
     rows.append((
         "CSV export of 100k: peak memory",
