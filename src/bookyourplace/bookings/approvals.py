@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookyourplace.bookings import locking, waiting_list
 from bookyourplace.bookings.audit import record_booking_event
-from bookyourplace.bookings.cache import programme_changed
+from bookyourplace.programmes.page_version import programme_changed
 from bookyourplace.bookings.errors import BookingError, SessionCancelled
 from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications import services as notifications

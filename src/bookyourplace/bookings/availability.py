@@ -134,17 +134,6 @@ def programme_sessions(programme: Programme) -> list[Session]:
     return sessions
 
 
-def with_booking_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    """Sessions with ``confirmed``, ``cancelled``, ``pending``, ``offered`` and ``waiting``
-    counts and ``places_taken``, for the organisers' tables."""
-    return with_places_taken(sessions).annotate(
-        confirmed=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED)),
-        cancelled=Count("bookings", filter=Q(bookings__status=Booking.Status.CANCELLED)),
-        pending=Count("bookings", filter=Q(bookings__status=Booking.Status.PENDING)),
-        offered=Count("bookings", filter=Q(bookings__status=Booking.Status.OFFERED)),
-    ).order_by("starts_at", "pk")
-
-
 COUNTED_STATUSES = {
     Booking.Status.CONFIRMED: "confirmed",
     Booking.Status.CANCELLED: "cancelled",
@@ -155,9 +144,10 @@ COUNTED_STATUSES = {
 
 
 def add_booking_counts(sessions: list[Session]) -> list[Session]:
-    """The same counts as ``with_booking_counts``, set on sessions already fetched, from one
-    query grouped by session and status (read from the (session, status) index alone): for
-    the back office's tables, where a programme may hold a hundred thousand bookings."""
+    """Set ``confirmed``, ``cancelled``, ``pending``, ``offered``, ``waiting`` and
+    ``places_taken`` on sessions already fetched, from one query grouped by session and
+    status (read from the (session, status) index alone): for the back office, where a
+    programme may hold a hundred thousand bookings."""
     for session in sessions:
         for name in COUNTED_STATUSES.values():
             setattr(session, name, 0)

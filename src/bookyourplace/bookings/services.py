@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from bookyourplace.bookings import locking, tokens, waiting_list
 from bookyourplace.bookings.audit import record_booking_event
 from bookyourplace.bookings.availability import State, availability, count_places
-from bookyourplace.bookings.cache import programme_changed
+from bookyourplace.programmes.page_version import programme_changed
 from bookyourplace.bookings.eligibility import status_for_a_place, tell_about_place
 from bookyourplace.bookings.errors import (  # noqa: F401 (faces catch them from here)
     AlreadyBooked,

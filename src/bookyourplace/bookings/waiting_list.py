@@ -15,7 +15,7 @@ from django.utils import timezone
 from bookyourplace.bookings import locking
 from bookyourplace.bookings.audit import record_booking_event
 from bookyourplace.bookings.availability import count_places
-from bookyourplace.bookings.cache import programme_changed
+from bookyourplace.programmes.page_version import programme_changed
 from bookyourplace.bookings.eligibility import status_for_a_place, tell_about_place
 from bookyourplace.bookings.errors import OfferNotOpen
 from bookyourplace.bookings.models import Booking

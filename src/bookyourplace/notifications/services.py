@@ -93,8 +93,6 @@ def _queue(
     include_joining_details: bool = False,
     note: str = "",
     to: str = "",
-    dedupe_key: str | None = None,
-    deliver: bool = True,
 ) -> Email:
     email = Email.objects.create(
         booking=booking,
@@ -104,10 +102,8 @@ def _queue(
         invite_sequence=booking.invite_sequence if invite_method else None,
         include_joining_details=include_joining_details,
         note=note,
-        dedupe_key=dedupe_key,
     )
-    if deliver:
-        request_delivery()
+    request_delivery()
     return email
 
 

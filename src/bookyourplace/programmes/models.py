@@ -85,7 +85,7 @@ class Programme(models.Model):
     reminder_days = models.CharField(_("reminders (days before)"), max_length=50, default="5,1", blank=True)
     joining_reminder_minutes = models.PositiveIntegerField(_("joining reminder (minutes before)"), default=60)
     # Raised by every change a visitor could see on the public pages (a booking, a session,
-    # the programme itself): the cached pages are kept under it (bookings/cache.py).
+    # the programme itself): the cached pages are kept under it (programmes/page_version.py).
     page_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
@@ -105,7 +105,7 @@ class Programme(models.Model):
             fields = [f.name for f in self._meta.concrete_fields if not f.primary_key]
         kwargs["update_fields"] = [name for name in fields if name != "page_version"]
         super().save(*args, **kwargs)
-        from bookyourplace.bookings.cache import programme_changed  # bookings builds on programmes
+        from bookyourplace.programmes.page_version import programme_changed  # it imports these models
 
         programme_changed(self.pk)
 
@@ -175,7 +175,7 @@ class Session(models.Model):
         super().save(*args, **kwargs)
         # A new or changed session shows on the programme's public pages. Sessions are
         # saved under their own row lock (or new), so this takes the programme's row second.
-        from bookyourplace.bookings.cache import programme_changed  # bookings builds on programmes
+        from bookyourplace.programmes.page_version import programme_changed  # it imports these models
 
         programme_changed(self.programme_id)
 

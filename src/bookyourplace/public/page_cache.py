@@ -7,7 +7,7 @@ a caching proxy in front of the site would): a cache hit costs one small query a
 cache read. A miss goes on to the view, and the finished response (headers set by every
 middleware below this one included) is kept on the way out.
 
-A page is kept under its programme's ``page_version`` (bookings/cache.py), which every
+A page is kept under its programme's ``page_version`` (programmes/page_version.py), which every
 change a visitor could see raises in the same transaction as the change, and that version
 is read from the database on every request (one indexed row; also how an unknown or
 unpublished programme is told apart). So a page served from the cache is never older than
@@ -36,7 +36,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
-from bookyourplace.bookings import cache as page_versions
+from bookyourplace.programmes import page_version as page_versions
 
 logger = logging.getLogger(__name__)
 

@@ -64,7 +64,6 @@ def booking_rows(bookings: QuerySet[Booking]) -> Iterator[list]:
     yield [str(label) for label in HEADER]
     sectors = {value: str(label) for value, label in Sector.choices}
     statuses = {value: str(label) for value, label in Booking.Status.choices}
-    zones: dict[str, zoneinfo.ZoneInfo] = {}
     session_dates: dict[int, dt.date] = {}
     columns = (
         "reference", "first_name", "last_name", "email", "organisation", "sector", "job_title", "access_needs",
@@ -73,7 +72,7 @@ def booking_rows(bookings: QuerySet[Booking]) -> Iterator[list]:
     for row in bookings.values_list(*columns).iterator(chunk_size=CHUNK_SIZE):
         (reference, first_name, last_name, email, organisation, sector, job_title, access_needs,
          status, created_at, session_id, session_title, starts_at, time_zone) = row
-        tz = zones.get(time_zone) or zones.setdefault(time_zone, zoneinfo.ZoneInfo(time_zone))
+        tz = zoneinfo.ZoneInfo(time_zone)  # ZoneInfo keeps one instance per zone
         if session_id not in session_dates:
             session_dates[session_id] = starts_at.astimezone(tz).date()
         yield [

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from bookyourplace.accounts import permissions
 from bookyourplace.backoffice.access import programme_for, session_for, staff_required
-from bookyourplace.bookings.availability import with_booking_counts
+from bookyourplace.bookings.availability import add_booking_counts
 from bookyourplace.core.forms import CheckboxField, GovukForm, whole_number_field
 from bookyourplace.core.requests import actor_for
 from bookyourplace.programmes import services
@@ -221,7 +221,7 @@ def session_cancel(request, session_id):
 @staff_required
 def session_detail(request, session_id):
     session = session_for(request, session_id)
-    session = with_booking_counts(Session.objects.filter(pk=session.pk)).select_related("programme__organiser").get()
+    add_booking_counts([session])
     return render(
         request,
         "backoffice/session.html",

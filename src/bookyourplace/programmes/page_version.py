@@ -6,11 +6,11 @@ the same transaction as the change, so the next request renders the page afresh:
 booking, a cancellation, an offer or an approval (places left), a session or the
 programme edited, cancelled, published or unpublished. A cached page is therefore never
 older than the database, in any process, whatever cache backend holds it. (A booking on the
-fast path raises it only when it changes what the pages show, ``Availability.as_shown``:
+fast path raises it only when it changes what the pages show, ``bookings.availability.Availability.as_shown``:
 "Book your place" before and after leaves the cached pages right as they are.)
 
 Call ``programme_changed`` last in the transaction, after the session's row lock
-(locking.lock_session): the update locks the programme's row until the commit, and taking
+(bookings.locking.lock_session): the update locks the programme's row until the commit, and taking
 the locks in that order everywhere means two transactions never wait for each other.
 """
 
