@@ -3,23 +3,54 @@ SHELL := /bin/bash
 PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
+# pip-tools and pip-audit for `make lock` and `make audit`, apart from the service's own packages.
+TOOLS := var/tools
+LOCK_OPTIONS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 export PYTHONPATH := $(CURDIR)/src
 
-.PHONY: run test serve setup assets migrate demo chromium test-sqlite test-postgres check-deploy clean help bench
+.PHONY: run test serve setup assets migrate demo chromium test-sqlite test-postgres check-deploy clean help bench lock audit
 
 help:
 	@echo "make run    - set up and start the demo on http://127.0.0.1:$(PORT) (SQLite, web and worker)"
 	@echo "make test   - set up and run every test (SQLite, then PostgreSQL)"
 	@echo "make serve  - production: gunicorn and the worker, settings from the environment"
 	@echo "make bench  - load-test the production setup on PostgreSQL and SQLite (about 12 minutes)"
+	@echo "make lock   - refresh the lock files (requirements/*.txt) from pyproject.toml"
+	@echo "make audit  - check the locked packages for known vulnerabilities (pip-audit)"
 
-$(VENV)/.installed: pyproject.toml
+# The service's packages exactly as locked (versions and hashes), then the project itself.
+$(VENV)/.installed: pyproject.toml requirements/production.txt
 	@PYBIN=$$(scripts/find-python.sh) || exit 1; \
 	  echo "Using $$PYBIN ($$($$PYBIN --version))"; \
 	  [ -x $(PY) ] || $$PYBIN -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements/production.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
+
+# The test extras (pytest, Playwright, aiosmtpd...): only where tests or the benchmark run.
+$(VENV)/.installed-test: $(VENV)/.installed requirements/test.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements/test.txt
+	@touch $@
+
+$(TOOLS)/.installed:
+	@PYBIN=$$(scripts/find-python.sh) || exit 1; [ -x $(TOOLS)/bin/python ] || $$PYBIN -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --upgrade pip 'pip-tools>=7.4' 'pip-audit>=2.7'
+	@touch $@
+
+# Resolved for the Python that scripts/find-python.sh finds, on this platform (the header
+# says which); the hashes cover every file of each pinned release.
+lock: export CUSTOM_COMPILE_COMMAND := make lock
+lock: $(TOOLS)/.installed
+	@mkdir -p requirements
+	$(TOOLS)/bin/python -m piptools compile $(LOCK_OPTIONS) --upgrade -o requirements/production.txt pyproject.toml
+	$(TOOLS)/bin/python -m piptools compile $(LOCK_OPTIONS) --upgrade --extra test -c requirements/production.txt \
+	  -o requirements/test.txt pyproject.toml
+	@for f in requirements/production.txt requirements/test.txt; do \
+	  sed -i "2i # Resolved on $$(uname -sm) for $$($(TOOLS)/bin/python -V); install with pip install --require-hashes -r $$f" $$f; done
+
+audit: $(TOOLS)/.installed
+	@$(TOOLS)/bin/python scripts/audit.py requirements/production.txt requirements/test.txt
 
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm (Node.js 18+) is needed to build the styles: apt-get install nodejs npm"; exit 1; }
@@ -50,7 +81,7 @@ chromium:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null) || exit 1; \
 	fi
 
-test: setup chromium
+test: setup $(VENV)/.installed-test chromium
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -70,7 +101,7 @@ serve: setup
 
 # Benchmark (README, "Benchmark"): wrk from Debian's packages, installed when missing (needs
 # root; without it the benchmark uses its own Python load generator). BENCH_ARGS="--backend sqlite".
-bench: setup
+bench: setup $(VENV)/.installed-test
 	@if ! command -v wrk >/dev/null; then \
 	  echo "Installing wrk from Debian's packages for the benchmark..."; \
 	  if [ "$$(id -u)" != 0 ]; then echo "Not root: install it with 'apt-get install wrk'; using the Python load generator meanwhile"; \

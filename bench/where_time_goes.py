@@ -46,6 +46,7 @@ def setup(backend: str, workdir: Path, smtp_port: int) -> None:
         DJANGO_SETTINGS_MODULE="bookyourplace.settings", DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="testserver", SITE_URL="https://testserver", BEHIND_PROXY="1", DATABASE_URL=url,
         EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}", BYP_VAR_DIR=str(workdir), BYP_BENCH_BASELINES="1",
+        BYP_RATE_LIMITS="0",
     )
     import django
 

@@ -23,11 +23,12 @@ done
 # work, and threads of one process take turns on its interpreter lock, which keeps the
 # session's lock held longer in a rush (make bench: ~25% more bookings/s with 1 thread).
 # The gthread worker still keeps connections alive and lets a long export run past
-# --timeout, as its main thread keeps reporting in.
+# --timeout, as its main thread keeps reporting in. The logger class masks the manage link's
+# token (and every other secret in a URL) in the access and error logs.
 .venv/bin/gunicorn bookyourplace.wsgi:application \
   --bind "${BIND:-127.0.0.1:${PORT:-8000}}" --worker-class gthread \
   --workers "${WEB_WORKERS:-$(( $(nproc) * 2 + 1 ))}" --threads "${WEB_THREADS:-1}" \
-  --access-logfile - &
+  --access-logfile - --logger-class bookyourplace.core.log_masking.GunicornLogger &
 web=$!
 trap 'kill $web "${workers[@]}" 2>/dev/null; wait' INT TERM EXIT
 wait -n "$web" "${workers[@]}"

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Recovery codes: one-off codes for signing in when the phone with the authenticator is lost.
+    "django_otp.plugins.otp_static",
     "axes",
     "bookyourplace.core",
     "bookyourplace.programmes",
@@ -64,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every back-office response, even one made by the middleware below, is no-store.
+    "bookyourplace.backoffice.middleware.NoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers for the public programme and session pages it holds before the rest runs.
@@ -227,6 +231,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "backoffice/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+# Lock-outs are per account and per client address as the nearest trusted proxy saw it, not
+# the proxy's own address (which every visitor behind it shares).
+AXES_CLIENT_IP_CALLABLE = "bookyourplace.core.requests.client_ip"
 # Two-factor sign-in with an authenticator app (TOTP). When required, every organiser must set
 # it up before using the back office; otherwise it is offered.
 BYP_REQUIRE_TWO_FACTOR = env.bool("BYP_REQUIRE_TWO_FACTOR", default=False)
@@ -262,7 +269,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or env.bool("BYP_TESTING", default=False)
 
 # --- Security -------------------------------------------------------------------------------
-BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+# How many reverse proxies in front of the service append to X-Forwarded-For: the client's
+# address is the entry the nearest of them saw (core/requests.py: client_ip). 0 (no proxy):
+# REMOTE_ADDR, and X-Forwarded-For is ignored. BEHIND_PROXY=1, the older setting, means 1.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXIES", default=1 if env.bool("BEHIND_PROXY", default=False) else 0)
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False) or TRUSTED_PROXY_COUNT > 0  # trust X-Forwarded-Proto
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -296,13 +307,22 @@ if not DEBUG:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "bookyourplace.core.views.csrf_failure"
 
+# Every handler masks secrets in URLs (core/log_masking.py): the filter is on the handler, so
+# it sees what propagates from every logger. Django's own "django" and "django.server"
+# handlers (which have no mask) are dropped, so their lines come here too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"mask_secrets": {"()": "bookyourplace.core.log_masking.MaskSecrets"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_secrets"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- Book Your Place ------------------------------------------------------------------------
@@ -312,15 +332,53 @@ BYP_FEW_PLACES_LEFT = env.int("BYP_FEW_PLACES_LEFT", default=5)
 BYP_EMAIL_CLAIM_LEASE_SECONDS = env.int("BYP_EMAIL_CLAIM_LEASE_SECONDS", default=120)
 # A person asking again for their manage link gets at most one email in this many seconds.
 BYP_MANAGE_LINK_RESEND_SECONDS = env.int("BYP_MANAGE_LINK_RESEND_SECONDS", default=300)
+# "Confirm your email address first": how long a new booking's place is held for the
+# person to open the emailed link before it is released (issue 10, point 5).
+BYP_EMAIL_CONFIRMATION_MINUTES = env.int("BYP_EMAIL_CONFIRMATION_MINUTES", default=30)
 
 # --- Cache ----------------------------------------------------------------------------------
 # The public programme and session pages are cached (public/page_cache.py) and checked
 # against the programme's version in the database on every request, so a per-process
 # memory cache (the default) is always right; CACHE_URL=redis://host:6379/0 shares one
 # cache between processes and servers (needs the `redis` package).
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    # The rate limits' counters (core/rate_limits.py), apart so that clearing or culling the
+    # page cache never resets them. With the default memory cache each process counts on its
+    # own (a limit then allows up to processes x its number); CACHE_URL=redis://... shares them.
+    "rate_limits": env.cache_url("CACHE_URL", default="locmemcache://"),
+}
+if CACHES["rate_limits"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["rate_limits"]["LOCATION"] = "rate-limits"
+    # Room for every address and email counted in a rush (the default keeps only 300 keys).
+    CACHES["rate_limits"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 20_000
 # The longest a public page stays cached; a session's booking opening or closing ends it sooner.
 BYP_PAGE_CACHE_SECONDS = env.int("BYP_PAGE_CACHE_SECONDS", default=600)
+
+# --- Rate limits (core/rate_limits.py) -----------------------------------------------------
+# BYP_RATE_LIMITS=0 switches every limit off (`make bench` does: its load comes from one
+# address). Each limit is one or more "count/window" (s, m, h, d), all of which apply.
+BYP_RATE_LIMITS_ENABLED = env.bool("BYP_RATE_LIMITS", default=True)
+BYP_RATE_LIMITS = {
+    # Booking and joining the waiting list (and so re-sending a manage link), per client
+    # address. A Prevent Week launch from one council NAT: ~500 people each spend a minute on
+    # the form, so their posts (about 650 with a corrected mistake each) land over 2-3
+    # minutes at 3-4 a second, peaks of 5-8. 120 in 10 s allows 12 a second for 10 seconds
+    # (an 8-a-second peak is 80 +/- 9 in 10 s); 1,000 in 10 minutes is 1.5x the whole launch.
+    # A script firing 30 posts a second is stopped after 4 seconds, and gets at most 1,000
+    # in 10 minutes however it paces itself.
+    "booking_per_address": env.str("BYP_RATE_LIMIT_BOOKING_PER_ADDRESS", default="120/10s,1000/10m"),
+    # Per email address: a person books each session once; several sessions and a few
+    # mistakes stay well under 20 an hour.
+    "booking_per_email": env.str("BYP_RATE_LIMIT_BOOKING_PER_EMAIL", default="20/1h"),
+    # The line manager's copy, per line manager address across all bookers. Over it the
+    # booking still goes through, without the copy (refusing it would let anyone block a real
+    # manager's staff from booking): it only stops the council's mail being aimed at someone.
+    "manager_copy": env.str("BYP_RATE_LIMIT_MANAGER_COPY", default="20/1h,50/1d"),
+    # Back-office password reset, per client address and per email address.
+    "password_reset_per_address": env.str("BYP_RATE_LIMIT_PASSWORD_RESET_PER_ADDRESS", default="20/1h"),
+    "password_reset_per_email": env.str("BYP_RATE_LIMIT_PASSWORD_RESET_PER_EMAIL", default="5/1h"),
+}
 
 # Benchmark baselines (`make bench`): minimal views under /bench-baseline/ to compare ours
 # against on the same server. Off by default; never switch it on in production.

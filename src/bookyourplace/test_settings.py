@@ -18,3 +18,6 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 # Fast hashing for the organiser accounts tests create; production uses Argon2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Many tests post bookings in a tight loop from one address: the rate limits are off here and
+# switched on (with their real defaults) by the tests of them (core/tests/test_rate_limits.py).
+BYP_RATE_LIMITS_ENABLED = False

@@ -1,13 +1,22 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, register_converter
+from django_otp.admin import OTPAdminSite
 
+from bookyourplace.accounts.services import session_is_verified
 from bookyourplace.core.converters import IdConverter
 
 register_converter(IdConverter, "id")
 
-# Django's admin is kept for superusers only; organisers use the back office.
-admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+# Django's admin is kept for superusers only; organisers use the back office. Accounts,
+# authenticators and lock-outs can be changed there, so like the back office it needs a session
+# verified with an authenticator code, never the password alone: django-otp's admin site asks
+# for the code on its own sign-in page (a superuser sets up an authenticator at
+# /backoffice/account/two-factor/ first).
+admin.site.__class__ = OTPAdminSite
+admin.site.has_permission = lambda request: (
+    request.user.is_active and request.user.is_superuser and session_is_verified(request.user)
+)
 
 # A database outage outside a view (saving the session, finding who is signed in) shows the
 # 503 "try again" page like one inside a view; any other error shows the 500 page.

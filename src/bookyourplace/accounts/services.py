@@ -7,6 +7,7 @@ the audit log in the same transaction as the change.
 
 import secrets
 from collections.abc import Iterable
+from enum import StrEnum
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,11 +15,17 @@ from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django_otp import devices_for_user, user_has_device
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bookyourplace.accounts.models import Role, StaffMember
+from bookyourplace.core.formatting import date_and_time
 from bookyourplace.notifications.services import queue_account_email
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor, record
@@ -166,3 +173,193 @@ def deactivate_staff_member(*, member: StaffMember, actor: Actor) -> StaffMember
 
 def _is_self(member: StaffMember, actor: Actor) -> bool:
     return actor.user is not None and getattr(actor.user, "pk", None) == member.user_id
+
+
+# --- Two-factor sign-in -----------------------------------------------------------------------
+#
+# While an account has a confirmed authenticator, only a code from it verifies a session
+# (django-otp marks the session, and `request.user.is_verified()` reads the mark). A password
+# alone must never be enough to add, replace or remove an authenticator, or it would undo the
+# second factor it is meant to protect.
+
+
+class TwoFactorError(PermissionError):
+    """A two-factor change refused; the message is fit to show the person."""
+
+
+class TwoFactorChange(StrEnum):
+    ADDED = "added"
+    REPLACED = "replaced"
+    RESET = "reset"
+    RECOVERY_CODE_USED = "recovery_code_used"
+
+
+# Each works once; a new set can be made at any time from a verified session.
+RECOVERY_CODE_COUNT = 10
+
+
+def has_authenticator(user) -> bool:
+    """The account has a confirmed authenticator (of any kind django-otp knows)."""
+    return user is not None and user.is_authenticated and user_has_device(user, confirmed=True)
+
+
+def session_is_verified(user) -> bool:
+    """This request's session was verified with a code from one of the account's devices.
+
+    `user` is `request.user`, on which django-otp's middleware sets `is_verified`."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(user is not None and user.is_authenticated and callable(is_verified) and is_verified())
+
+
+def may_change_own_authenticator(user) -> bool:
+    """A first authenticator may be added from a password-only session (that is how set-up
+    starts); once there is one, only a session verified with it may change it."""
+    return session_is_verified(user) or not has_authenticator(user)
+
+
+def pending_authenticator(user) -> TOTPDevice:
+    """The authenticator being set up (not yet confirmed), made if there is none.
+
+    An unconfirmed device verifies nothing, and the confirmed one stays until the new one's
+    code is checked (`confirm_authenticator`)."""
+    if not may_change_own_authenticator(user):
+        raise TwoFactorError(_("Enter a code from your authenticator app before you change it"))
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+def confirm_authenticator(*, user, device: TOTPDevice, code: str, actor: Actor) -> TwoFactorChange | None:
+    """Confirm the authenticator being set up with a code it shows; it replaces any other.
+
+    Returns what changed, or None if the code is wrong. The owner is emailed and the change
+    audited in the same transaction. The caller marks the session verified with this device."""
+    if device.user_id != user.pk or device.confirmed:
+        raise TwoFactorError(_("Start setting up your authenticator app again"))
+    with transaction.atomic():
+        # Checked again inside the transaction: the session may have lost its verification
+        # (an administrator's reset) between showing the key and this code.
+        if not may_change_own_authenticator(user):
+            raise TwoFactorError(_("Enter a code from your authenticator app before you change it"))
+        if not device.verify_token(code):
+            return None
+        others = [d for d in _devices(user) if d.persistent_id != device.persistent_id and d.confirmed]
+        for other in others:
+            other.delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        change = TwoFactorChange.REPLACED if others else TwoFactorChange.ADDED
+        summary = {
+            TwoFactorChange.ADDED: f"Turned on two-factor sign-in for {_name(user)}",
+            TwoFactorChange.REPLACED: f"Replaced the authenticator app of {_name(user)}",
+        }[change]
+        record(actor=actor, action=AuditEvent.Action.CHANGED_PERSON, summary=summary, subject=_member_of(user))
+        _email_two_factor_change(user, change)
+    return change
+
+
+def verify_sign_in_code(*, user, code: str, actor: Actor) -> Device | None:
+    """The account's device that accepts this code: the authenticator app's (6 digits) or,
+    failing that, one of its recovery codes, which then stops working. None if neither does.
+
+    A recovery code used is audited and the owner emailed, as it may mean someone else has them."""
+    code = code.strip().lower()
+    with transaction.atomic():
+        # Only a code shaped like the app's is tried on it, so a recovery code does not count
+        # as a wrong app code (django-otp slows down a device after each wrong code).
+        if len(code) == 6 and code.isdigit():
+            device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+            return device if device is not None and device.verify_token(code) else None
+        device = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        if device is None or not device.verify_token(code):
+            return None
+        left = device.token_set.count()
+        record(
+            actor=actor,
+            action=AuditEvent.Action.CHANGED_PERSON,
+            summary=f"{_name(user)} signed in with a recovery code ({left} left)",
+            subject=_member_of(user),
+        )
+        _email_two_factor_change(user, TwoFactorChange.RECOVERY_CODE_USED, left=left)
+    return device
+
+
+def new_recovery_codes(*, user, actor: Actor) -> list[str]:
+    """Make a new set of recovery codes for the account (the old ones stop working) and return
+    them, to be shown once. Only from a session verified with the account's authenticator."""
+    if not (session_is_verified(user) and has_authenticator(user)):
+        raise TwoFactorError(_("Enter a code from your authenticator app before you make new recovery codes"))
+    codes = [StaticToken.random_token() for _n in range(RECOVERY_CODE_COUNT)]
+    with transaction.atomic():
+        StaticDevice.objects.filter(user=user).delete()
+        device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+        record(
+            actor=actor,
+            action=AuditEvent.Action.CHANGED_PERSON,
+            summary=f"Made new recovery codes for {_name(user)}",
+            subject=_member_of(user),
+        )
+    return codes
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def reset_two_factor(*, member: StaffMember, actor: Actor) -> StaffMember:
+    """An administrator removes another person's authenticators: they set one up again at
+    their next sign-in (and any session verified with the old one is no longer verified).
+
+    Only from a session verified with the administrator's own authenticator: otherwise anyone
+    holding an administrator's password alone could strip a colleague's second factor."""
+    if not session_is_verified(actor.user):
+        raise TwoFactorError(
+            _("Turn on two-factor sign-in for your own account, and sign in with its code, before you reset someone else's")
+        )
+    if _is_self(member, actor):
+        raise TwoFactorError(_("You cannot reset your own two-factor sign-in here. Use Your account"))
+    with transaction.atomic():
+        member = StaffMember.objects.select_related("user").get(pk=member.pk)
+        devices = _devices(member.user)
+        if not any(device.confirmed for device in devices):
+            raise TwoFactorError(_("Two-factor sign-in is already off for this account"))
+        for device in devices:
+            device.delete()
+        record(
+            actor=actor,
+            action=AuditEvent.Action.CHANGED_PERSON,
+            summary=f"Reset the two-factor sign-in of {_name(member.user)}",
+            subject=member,
+        )
+        _email_two_factor_change(member.user, TwoFactorChange.RESET)
+    return member
+
+
+def _devices(user) -> list[Device]:
+    """Every device of the account, of every kind django-otp has installed."""
+    return list(devices_for_user(user, confirmed=None))
+
+
+def _member_of(user) -> StaffMember | None:
+    return StaffMember.objects.filter(user=user).first()
+
+
+def _email_two_factor_change(user, change: TwoFactorChange, *, left: int = 0) -> None:
+    """Tell the owner, so a change they did not make does not go unnoticed."""
+    if not user.email:
+        return
+    context = {
+        "name": user.first_name or user.email,
+        "change": str(change),
+        "left": left,
+        "when": date_and_time(timezone.now(), timezone.get_default_timezone()),
+        "sign_in_url": settings.SITE_URL + reverse("backoffice:sign_in"),
+        "password_reset_url": settings.SITE_URL + reverse("backoffice:password_reset"),
+    }
+    queue_account_email(
+        to=user.email,
+        subject="".join(render_to_string("accounts/email/two_factor_changed_subject.txt", context).splitlines()),
+        body=render_to_string("accounts/email/two_factor_changed.txt", context),
+    )

@@ -7,10 +7,11 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-from django_otp import user_has_device
+from django.shortcuts import get_object_or_404, redirect, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from bookyourplace.accounts import permissions
+from bookyourplace.accounts import services as accounts
 from bookyourplace.programmes.models import Programme, Session
 
 
@@ -22,14 +23,34 @@ def staff_required(view):
             return redirect_to_login(request.get_full_path())
         if not permissions.is_staff(user):
             raise PermissionDenied
-        if user_has_device(user):
-            if not user.is_verified():
-                return redirect_to_login(request.get_full_path(), login_url="backoffice:verify")
+        if accounts.has_authenticator(user):
+            if not accounts.session_is_verified(user):
+                return to_code_step(request)
         elif settings.BYP_REQUIRE_TWO_FACTOR and request.resolver_match.url_name != "two_factor_setup":
             return redirect("backoffice:two_factor_setup")
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def to_code_step(request):
+    """Send a password-only session of an account with an authenticator to enter its code,
+    then back to this page."""
+    return redirect_to_login(request.get_full_path(), login_url="backoffice:verify")
+
+
+def safe_next(request, fallback: str | None = "backoffice:dashboard") -> str:
+    """Where `next` asks to go, if that is a page of this site; else the fallback ("" for None).
+
+    Every step that reads `next` (sign-in, the code step) asks here, so a crafted link cannot
+    send a person who has just signed in to another site, whether directly or through a
+    `next` nested in another step's `next`: each step checks its own."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(fallback) if fallback else ""
 
 
 def require(allowed: bool) -> None:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("password-reset/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("account/", auth.account, name="account"),
     path("account/two-factor/", auth.two_factor_setup, name="two_factor_setup"),
+    path("account/recovery-codes/", auth.recovery_codes, name="recovery_codes"),
     # Programmes
     path("", programmes.dashboard, name="dashboard"),
     path("programmes/new/", programmes.programme_new, name="programme_new"),
@@ -87,6 +88,7 @@ urlpatterns = [
     path("people/new/", people.person_new, name="person_new"),
     path("people/<id:member_id>/", people.person_edit, name="person_edit"),
     path("people/<id:member_id>/switch-off/", people.person_switch_off, name="person_switch_off"),
+    path("people/<id:member_id>/two-factor/reset/", people.person_reset_two_factor, name="person_reset_two_factor"),
     path("audit-log/", audit.audit_log, name="audit_log"),
     # Booking life cycle: approvals, waiting list, a programme's booking rules
     path("sessions/<id:session_id>/approvals/", lifecycle.approvals_list, name="approvals"),

@@ -140,12 +140,13 @@ COUNTED_STATUSES = {
     Booking.Status.PENDING: "pending",
     Booking.Status.OFFERED: "offered",
     Booking.Status.WAITING: "waiting",
+    Booking.Status.UNCONFIRMED_EMAIL: "unconfirmed_email",
 }
 
 
 def add_booking_counts(sessions: list[Session]) -> list[Session]:
-    """Set ``confirmed``, ``cancelled``, ``pending``, ``offered``, ``waiting`` and
-    ``places_taken`` on sessions already fetched, from one query grouped by session and
+    """Set ``confirmed``, ``cancelled``, ``pending``, ``offered``, ``waiting``,
+    ``unconfirmed_email`` and ``places_taken`` on sessions already fetched, from one query grouped by session and
     status (read from the (session, status) index alone): for the back office, where a
     programme may hold a hundred thousand bookings."""
     for session in sessions:

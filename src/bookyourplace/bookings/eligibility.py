@@ -4,6 +4,10 @@ Per programme, overridable per session: open (everyone confirmed), trusted domai
 domains confirmed, others wait) or approval for all.
 """
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
+
 from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications import services as notifications
 from bookyourplace.programmes.models import ApprovalMode, Session
@@ -35,9 +39,28 @@ def status_for_a_place(session: Session, email: str) -> str:
     return Booking.Status.PENDING if needs_approval(session, email) else Booking.Status.CONFIRMED
 
 
+def status_for_a_new_place(session: Session, email: str, *, address_proven: bool = False) -> str:
+    """What a place given without an emailed link being used first becomes (a new booking,
+    or one confirmed straight from the waiting list): held until the address is confirmed
+    when the session asks for that (Session.confirms_email_first), otherwise as
+    status_for_a_place says. ``address_proven``: an organiser vouches for it."""
+    if session.confirms_email_first and not address_proven:
+        return Booking.Status.UNCONFIRMED_EMAIL
+    return status_for_a_place(session, email)
+
+
+def email_hold_expires_at(session: Session, now: datetime) -> datetime:
+    """When a place held for its email address to be confirmed is released
+    (BYP_EMAIL_CONFIRMATION_MINUTES from now, and never after the session starts)."""
+    return min(now + timedelta(minutes=settings.BYP_EMAIL_CONFIRMATION_MINUTES), session.starts_at)
+
+
 def tell_about_place(booking: Booking) -> None:
-    """Email the person just given a place: a confirmation, or that approval is pending."""
+    """Email the person just given a place: a confirmation (and the line manager's copy),
+    that approval is pending, or that they must confirm their address to keep it."""
     if booking.is_confirmed:
         notifications.queue_booking_confirmation(booking=booking)
+    elif booking.is_unconfirmed_email:
+        notifications.queue_email_confirmation(booking=booking)
     else:
         notifications.queue_booking_pending(booking=booking)

@@ -39,8 +39,22 @@ class AlreadyBooked(BookingError):
     )
 
 
+class InvalidAttendeeDetails(BookingError):
+    """A name, organisation or job title with a line break or an invisible control
+    character: it could break an email's headers or a CSV, and no one's name has one."""
+
+    message = _("Names, organisation and job title must not contain line breaks or special characters.")
+
+
 class CancellationNotAllowed(BookingError):
     message = _("This booking can no longer be cancelled online.")
+
+
+class EmailConfirmationNotOpen(BookingError):
+    message = _(
+        "The time to confirm your email address has run out, so the place was released. "
+        "You can book again if there are places left."
+    )
 
 
 class OfferNotOpen(BookingError):

@@ -3,32 +3,71 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from django.core.exceptions import ValidationError
+
 from bookyourplace.bookings.models import Sector
-from bookyourplace.bookings.services import AttendeeDetails
+from bookyourplace.bookings.services import AttendeeDetails, has_control_characters
 from bookyourplace.core.forms import CheckboxField, GovukForm
 
 # The booking form is shared by the public site and the back office ("add a booking for
 # someone who phoned"), so it lives with the bookings domain, as its interface.
 
 
-def _text(label, *, max_length, required_message, too_long_message, autocomplete, help_text="", required=True):
-    return forms.CharField(
+class OneLineField(forms.CharField):
+    """Text on one line: line breaks and control characters are refused with the field's
+    own message (they would break email headers and exports). Checked before the
+    surrounding spaces are stripped, so "Sam<newline>" is refused, not quietly changed."""
+
+    def __init__(self, *, special_message, **kwargs):
+        super().__init__(**kwargs)
+        self.special_message = special_message
+
+    def to_python(self, value):
+        if isinstance(value, str) and has_control_characters(value):
+            raise ValidationError(self.special_message, code="control_characters")
+        return super().to_python(value)
+
+
+def _text(label, *, max_length, required_message, too_long_message, autocomplete, special_message, help_text="", required=True):
+    return OneLineField(
         label=label,
         max_length=max_length,
         required=required,
         help_text=help_text,
+        special_message=special_message,
         error_messages={"required": required_message, "max_length": too_long_message},
         widget=forms.TextInput(attrs={"autocomplete": autocomplete, "spellcheck": "false"}),
     )
 
 
+class HoneypotInput(forms.TextInput):
+    """A text box people never see: hidden by the site's stylesheet (the CSP forbids inline
+    styles), hidden from screen readers, out of the tab order, never autofilled. Scripts that
+    fill every box fill it. It counts as a hidden field, so forms that list their visible
+    fields (the back office) do not show it, and it renders its own wrapper and label."""
+
+    template_name = "bookings/widgets/honeypot.html"
+
+    @property
+    def is_hidden(self):
+        return True
+
+
 class BookingForm(GovukForm):
+    # Named like something a script would fill; the label tells a person (whose browser
+    # ignores the stylesheet) to leave it.
+    website = forms.CharField(
+        label=_("Leave this box empty"),
+        required=False,
+        widget=HoneypotInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     first_name = _text(
         _("First name"),
         max_length=100,
         autocomplete="given-name",
         required_message=_("Enter your first name"),
         too_long_message=_("First name must be 100 characters or fewer"),
+        special_message=_("First name must not contain line breaks or special characters"),
     )
     last_name = _text(
         _("Last name"),
@@ -36,6 +75,7 @@ class BookingForm(GovukForm):
         autocomplete="family-name",
         required_message=_("Enter your last name"),
         too_long_message=_("Last name must be 100 characters or fewer"),
+        special_message=_("Last name must not contain line breaks or special characters"),
     )
     email = forms.EmailField(
         label=_("Work email address"),
@@ -55,6 +95,7 @@ class BookingForm(GovukForm):
         help_text=_("For example, the school, trust, practice or team you work for."),
         required_message=_("Enter the name of your organisation"),
         too_long_message=_("Organisation must be 200 characters or fewer"),
+        special_message=_("Organisation must not contain line breaks or special characters"),
     )
     sector = forms.ChoiceField(
         label=_("Which sector do you work in?"),
@@ -71,6 +112,7 @@ class BookingForm(GovukForm):
         autocomplete="organization-title",
         required_message=_("Enter your job title or role"),
         too_long_message=_("Job title or role must be 200 characters or fewer"),
+        special_message=_("Job title or role must not contain line breaks or special characters"),
     )
     line_manager_email = forms.EmailField(
         label=_("Your line manager's email address"),
@@ -107,6 +149,9 @@ class BookingForm(GovukForm):
             str(_('Read the <a class="govuk-link" href="{}">privacy notice</a> to see how we use and keep your information.')),
             reverse("public:privacy"),
         )
+
+    def filled_by_a_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
 
     def attendee(self) -> AttendeeDetails:
         data = self.cleaned_data

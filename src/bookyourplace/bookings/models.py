@@ -32,9 +32,13 @@ class Booking(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         REJECTED = "rejected", _("Not approved")
         OFFER_EXPIRED = "offer_expired", _("Offer ran out")
+        # "Confirm your email address first": the place is held until the emailed link is
+        # opened (hold_expires_at), then becomes confirmed or pending approval.
+        UNCONFIRMED_EMAIL = "unconfirmed_email", _("Waiting for email confirmation")
+        HOLD_EXPIRED = "hold_expired", _("Email not confirmed in time")
 
     # Statuses that hold one of the session's places: what availability is counted from.
-    HOLDING_STATUSES = (Status.CONFIRMED, Status.PENDING, Status.OFFERED)
+    HOLDING_STATUSES = (Status.CONFIRMED, Status.PENDING, Status.OFFERED, Status.UNCONFIRMED_EMAIL)
     # Statuses in which an email address is already on the session (booked or queuing):
     # one of these per address per session.
     ACTIVE_STATUSES = (*HOLDING_STATUSES, Status.WAITING)
@@ -71,6 +75,8 @@ class Booking(models.Model):
     # Waiting list: an offer holds a place until it runs out.
     offer_expires_at = models.DateTimeField(null=True, blank=True)
     offered_at = models.DateTimeField(null=True, blank=True)
+    # Waiting for email confirmation: the place is released at this moment if not confirmed.
+    hold_expires_at = models.DateTimeField(null=True, blank=True)
     # Approval: who decided, when, and the reason given for a rejection.
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
@@ -82,11 +88,12 @@ class Booking(models.Model):
             models.Index(fields=["session", "status"], name="booking_session_status"),
             models.Index(fields=["email"], name="booking_email"),
             models.Index(fields=["status", "offer_expires_at"], name="booking_offer_expiry"),
+            models.Index(fields=["status", "hold_expires_at"], name="booking_hold_expiry"),
         ]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "email"],
-                condition=Q(status__in=["confirmed", "pending", "offered", "waiting"]),
+                condition=Q(status__in=["confirmed", "pending", "offered", "unconfirmed_email", "waiting"]),
                 name="one_active_booking_per_email",
                 violation_error_message=_("This email address already has a place on this session."),
             ),
@@ -118,6 +125,10 @@ class Booking(models.Model):
     @property
     def is_offered(self) -> bool:
         return self.status == self.Status.OFFERED
+
+    @property
+    def is_unconfirmed_email(self) -> bool:
+        return self.status == self.Status.UNCONFIRMED_EMAIL
 
     @property
     def holds_a_place(self) -> bool:

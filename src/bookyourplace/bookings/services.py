@@ -7,6 +7,7 @@ to show.
 """
 
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,13 +20,14 @@ from bookyourplace.bookings import locking, tokens, waiting_list
 from bookyourplace.bookings.audit import record_booking_event
 from bookyourplace.bookings.availability import State, availability, count_places
 from bookyourplace.programmes.page_version import programme_changed
-from bookyourplace.bookings.eligibility import status_for_a_place, tell_about_place
+from bookyourplace.bookings.eligibility import email_hold_expires_at, status_for_a_new_place, tell_about_place
 from bookyourplace.bookings.errors import (  # noqa: F401 (faces catch them from here)
     AlreadyBooked,
     BookingClosed,
     BookingError,
     BookingNotOpenYet,
     CancellationNotAllowed,
+    InvalidAttendeeDetails,
     OfferNotOpen,
     SessionCancelled,
     SessionFull,
@@ -54,6 +56,33 @@ class AttendeeDetails:
     line_manager_email: str = ""
 
 
+# Line and paragraph separators are not Cc/Cf but break lines all the same.
+_LINE_SEPARATORS = {"\u2028", "\u2029"}
+# Zero-width (non-)joiners are Cf but belong in names written in Persian, Hindi, Malayalam
+# and others (and in emoji); they break nothing.
+_JOINERS = {"\u200c", "\u200d"}
+
+
+def has_control_characters(text: str) -> bool:
+    """Line breaks, tabs, and invisible control or format characters such as right-to-left
+    overrides (Unicode categories Cc and Cf but for the joiners, and U+2028/U+2029).
+    Ordinary spaces are fine."""
+    return any(
+        ch in _LINE_SEPARATORS or (unicodedata.category(ch) in ("Cc", "Cf") and ch not in _JOINERS) for ch in text
+    )
+
+
+# The attendee's details that go into email headers, invites and exports as one line.
+ONE_LINE_FIELDS = ("first_name", "last_name", "organisation", "job_title")
+
+
+def check_attendee(attendee: AttendeeDetails) -> None:
+    """Refuse details no one types: every face (public form, back office, API) books
+    through book_place, so the rule holds whichever one is used."""
+    if any(has_control_characters(getattr(attendee, name)) for name in ONE_LINE_FIELDS):
+        raise InvalidAttendeeDetails()
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -69,6 +98,17 @@ _REFUSALS = {
 }
 
 
+def refusal_for(state: State, *, join_waiting_list: bool) -> BookingError | None:
+    """What book_place answers a newcomer to a session in this state, or None when it
+    would give a place or a waiting-list entry. For faces that must answer as if they had
+    booked without booking (a caught bot), so the answer gives nothing away."""
+    if state in _REFUSALS:
+        return _REFUSALS[state]()
+    if state == State.FULL and not join_waiting_list:
+        return SessionFull()
+    return None
+
+
 def _new_reference() -> str:
     return "BYP-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
@@ -81,6 +121,7 @@ def book_place(
     actor: Actor | None = None,
     now: datetime | None = None,
     session: Session | None = None,
+    address_proven: bool = False,
 ) -> Booking:
     """Give the attendee a place (confirmed, or pending approval), or a place on the waiting
     list when the session is full and they asked for one; otherwise raise a BookingError.
@@ -88,15 +129,28 @@ def book_place(
     ``session``: the session (with its programme) as the caller has just read it, to save
     reading it again; everything that decides is read again under the lock.
 
+    When the session confirms email addresses first (Session.confirms_email_first), a place
+    is held as UNCONFIRMED_EMAIL until the emailed link is used (email_confirmation.py);
+    ``address_proven``: an organiser booking for someone vouches for the address instead.
+    Joining the waiting list needs no such step: an offer is accepted only through the
+    emailed link, which proves the address then.
+
     Booking again with an address already on the session re-sends that booking's manage
     link (at most once in a few minutes) and raises AlreadyBooked: it never makes a second
-    booking and never reveals the first one's details.
+    booking and never reveals the first one's details. On a full session, asked for a
+    place rather than the waiting list, every address gets SessionFull, booked or not
+    (the booked one is still emailed its link): the answer never tells a stranger whether
+    someone booked. Faces that answer strangers must treat AlreadyBooked exactly as they
+    treat a booking made (public/views.py: book).
     """
     now = now or timezone.now()
+    check_attendee(attendee)
     email = normalise_email(attendee.email)
     if session is None or session.pk != session_id:
         session = Session.objects.select_related("programme").filter(pk=session_id).first()
-    booking = _book_a_free_place(session=session, attendee=attendee, email=email, actor=actor, now=now)
+    booking = _book_a_free_place(
+        session=session, attendee=attendee, email=email, actor=actor, now=now, address_proven=address_proven
+    )
     if booking is not None:
         return booking
     # Anything but a free place (full, closed, already booked...): decide under the lock.
@@ -113,10 +167,19 @@ def book_place(
             .select_for_update()
             .first()
         )
-        if existing is None:
-            if state == State.FULL and not join_waiting_list:
-                raise SessionFull()
-            status = Booking.Status.WAITING if state == State.FULL else status_for_a_place(session, email)
+        if state == State.FULL and not join_waiting_list:
+            # Every address gets the same answer here, booked or not (an answer that
+            # differed would tell anyone whether a named person booked); one already on
+            # the session is emailed its manage link, which only they can read.
+            if existing is not None:
+                resend_manage_link(booking=existing, now=now)
+            refusal = SessionFull()
+        elif existing is None:
+            status = (
+                Booking.Status.WAITING
+                if state == State.FULL
+                else status_for_a_new_place(session, email, address_proven=address_proven)
+            )
             booking = _create_booking(session=session, attendee=attendee, email=email, status=status, now=now)
             if booking.is_waiting:
                 notifications.queue_waiting_list_joined(booking=booking)
@@ -125,8 +188,11 @@ def book_place(
             _record_booking(booking=booking, session=session, actor=actor)
             programme_changed(session.programme_id)
             return booking
-        resend_manage_link(booking=existing, now=now)
-    raise AlreadyBooked()
+        else:
+            resend_manage_link(booking=existing, now=now)
+            refusal = AlreadyBooked()
+    # Raised after the transaction commits, so the re-sent manage link is kept.
+    raise refusal
 
 
 class _PlaceNotFree(Exception):
@@ -134,7 +200,8 @@ class _PlaceNotFree(Exception):
 
 
 def _book_a_free_place(
-    *, session: Session | None, attendee: AttendeeDetails, email: str, actor: Actor | None, now: datetime
+    *, session: Session | None, attendee: AttendeeDetails, email: str, actor: Actor | None, now: datetime,
+    address_proven: bool,
 ) -> Booking | None:
     """The common case, a free place, holding the session's lock as briefly as possible.
 
@@ -151,7 +218,7 @@ def _book_a_free_place(
     """
     if session is None or not session.programme.is_published:
         return None
-    status = status_for_a_place(session, email)
+    status = status_for_a_new_place(session, email, address_proven=address_proven)
     booking = _new_booking(session=session, attendee=attendee, email=email, status=status, now=now)
     try:
         with transaction.atomic():
@@ -162,7 +229,11 @@ def _book_a_free_place(
             taken, waiting = count_places(locked)
             locked.places_taken, locked.waiting = taken - 1, waiting  # as it was before this booking
             before = availability(locked, now)
-            if not (locked.programme.is_published and before.can_book and status_for_a_place(locked, email) == status):
+            if not (
+                locked.programme.is_published
+                and before.can_book
+                and status_for_a_new_place(locked, email, address_proven=address_proven) == status
+            ):
                 raise _PlaceNotFree()
             locked.places_taken = taken
             if availability(locked, now).as_shown != before.as_shown:
@@ -201,6 +272,7 @@ def _new_booking(*, session: Session, attendee: AttendeeDetails, email: str, sta
         consented_at=now,
         status=status,
         confirmed_at=now if status == Booking.Status.CONFIRMED else None,
+        hold_expires_at=email_hold_expires_at(session, now) if status == Booking.Status.UNCONFIRMED_EMAIL else None,
         manage_token_seed=seed,
         manage_token_hash=tokens.hash_token(tokens.token_from_seed(seed)),
     )

@@ -16,7 +16,12 @@ from bookyourplace.bookings import locking
 from bookyourplace.bookings.audit import record_booking_event
 from bookyourplace.bookings.availability import count_places
 from bookyourplace.programmes.page_version import programme_changed
-from bookyourplace.bookings.eligibility import status_for_a_place, tell_about_place
+from bookyourplace.bookings.eligibility import (
+    email_hold_expires_at,
+    status_for_a_new_place,
+    status_for_a_place,
+    tell_about_place,
+)
 from bookyourplace.bookings.errors import OfferNotOpen
 from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications import services as notifications
@@ -46,7 +51,14 @@ def offer_free_places(*, session: Session, now: datetime | None = None) -> list[
         if booking is None:
             break
         if session.confirm_from_waiting_list:
-            booking.save(update_fields=booking.move_to(status_for_a_place(session, booking.email), now))
+            # No offer to accept through the emailed link, so nothing has proven the address
+            # yet: the place is held for it to be confirmed, as a new booking's would be.
+            status = status_for_a_new_place(session, booking.email)
+            fields = booking.move_to(status, now)
+            if status == Booking.Status.UNCONFIRMED_EMAIL:
+                booking.hold_expires_at = email_hold_expires_at(session, now)
+                fields.append("hold_expires_at")
+            booking.save(update_fields=fields)
             tell_about_place(booking)
         else:
             hold = timedelta(hours=session.programme.offer_hold_hours)

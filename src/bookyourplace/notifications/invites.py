@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
 
+from bookyourplace.bookings.joining import joining_details_for
 from bookyourplace.bookings.models import Booking
 
 REQUEST = "REQUEST"
@@ -54,18 +55,21 @@ def _vtimezone(tzid: str) -> Timezone:
     return Timezone.from_tzid(tzid)
 
 
-def _description(booking: Booking, manage_url: str, include_joining_details: bool) -> str:
+def _description(booking: Booking, manage_url: str, method: str) -> str:
     session = booking.session
     lines = [session.title]
     if session.subtitle:
         lines.append(session.subtitle)
     lines.append("")
     lines.append(f"Booking reference: {booking.reference}")
-    if include_joining_details and session.is_online:
-        if session.joining_url:
-            lines.append(f"Join the session: {session.joining_url}")
-        if session.joining_instructions:
-            lines.append(session.joining_instructions)
+    # Whether the link goes in is the booking's rule, not the caller's choice; a withdrawal
+    # (CANCEL) never needs it.
+    joining = joining_details_for(booking) if method == REQUEST else None
+    if joining is not None:
+        if joining.url:
+            lines.append(f"Join the session: {joining.url}")
+        if joining.instructions:
+            lines.append(joining.instructions)
     elif not session.is_online and session.address:
         lines.append(f"Address: {session.address}")
     lines.append("")
@@ -79,10 +83,12 @@ def build_invite(
     method: str,
     sequence: int,
     manage_url: str,
-    include_joining_details: bool,
     stamp: datetime | None = None,
 ) -> bytes:
-    """The .ics file for this booking: an invite (REQUEST) or its withdrawal (CANCEL)."""
+    """The .ics file for this booking: an invite (REQUEST) or its withdrawal (CANCEL).
+
+    The joining details go in only when ``bookings.joining`` says this booking may see them.
+    """
     session = booking.session
     programme = session.programme
     organiser = programme.organiser
@@ -103,7 +109,7 @@ def build_invite(
     event.add("dtstart", session.starts_at.astimezone(tz))
     event.add("dtend", session.ends_at.astimezone(tz))
     event.add("location", session.location_text if session.is_online else _full_address(session))
-    event.add("description", _description(booking, manage_url, include_joining_details))
+    event.add("description", _description(booking, manage_url, method))
     event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")
     event.add("transp", "OPAQUE")
 

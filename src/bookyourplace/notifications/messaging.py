@@ -13,12 +13,14 @@ sending the same preview twice finds the key taken and sends nothing more.
 import string
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bookyourplace.bookings.joining import joining_details_for
 from bookyourplace.bookings.links import manage_url
 from bookyourplace.bookings.models import Booking
 from bookyourplace.core.formatting import session_date, time_range
@@ -27,6 +29,9 @@ from bookyourplace.notifications.tasks import deliver_outbox
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor, record
 from bookyourplace.programmes.models import Programme, Session
+
+# Stands in for an attendee's manage token in previews; a real token never looks like this.
+EXAMPLE_TOKEN = "EXAMPLE-LINK"
 
 SUBJECT_MAX_LENGTH = Message._meta.get_field("subject").max_length
 BODY_MAX_LENGTH = 10000
@@ -119,21 +124,30 @@ def check_message(subject: str, body: str) -> None:
 
 
 def joining_details(booking: Booking) -> str:
-    """The joining link and instructions for a confirmed place on an online session; else ''."""
-    session = booking.session
-    if not (session.is_online and booking.is_confirmed):
+    """The joining link and instructions, if this booking may see them (bookings/joining.py); else ''."""
+    joining = joining_details_for(booking)
+    if joining is None:
         return ""
-    if session.joining_url:
-        lines = [_("Join on %(platform)s:") % {"platform": session.platform or _("the session")} + " " + session.joining_url]
+    if joining.url:
+        lines = [_("Join on %(platform)s:") % {"platform": joining.platform or _("the session")} + " " + joining.url]
     else:
         lines = [_("We will send you the joining link before the session.")]
-    if session.joining_instructions:
-        lines.append(session.joining_instructions.strip())
+    if joining.instructions:
+        lines.append(joining.instructions)
     lines.append(_("This link is for you only. Please do not share it."))
     return "\n".join(lines)
 
 
-def placeholder_values(booking: Booking) -> dict[str, str]:
+def example_manage_url() -> str:
+    """What {manage_link} shows in a preview: plainly an example, never a working link.
+
+    The preview is seen by staff; an attendee's real manage link would let them act as that
+    attendee (cancel, or decline an offer), so it only ever goes in the email itself.
+    """
+    return settings.SITE_URL + Booking.manage_path(EXAMPLE_TOKEN)
+
+
+def placeholder_values(booking: Booking, *, preview: bool = False) -> dict[str, str]:
     session = booking.session
     tz = session.programme.tz
     return {
@@ -142,7 +156,7 @@ def placeholder_values(booking: Booking) -> dict[str, str]:
         "session_title": session.title,
         "session_date": session_date(session.starts_at, tz),
         "session_time": time_range(session.starts_at, session.ends_at, tz),
-        "manage_link": manage_url(booking),
+        "manage_link": example_manage_url() if preview else manage_url(booking),
         "joining_details": joining_details(booking),
     }
 
@@ -159,9 +173,10 @@ def fill(template: str, values: dict[str, str]) -> str:
     return "".join(out)
 
 
-def render_for(draft, booking: Booking) -> tuple[str, str]:
-    """(subject, text) of a message (or draft) as this attendee receives it."""
-    values = placeholder_values(booking)
+def render_for(draft, booking: Booking, *, preview: bool = False) -> tuple[str, str]:
+    """(subject, text) of a message (or draft) as this attendee receives it; in a preview,
+    with an example manage link in place of theirs."""
+    values = placeholder_values(booking, preview=preview)
     # A subject is one line, whatever a placeholder held.
     subject = " ".join(fill(draft.subject, values).split())
     return subject, fill(draft.body, values)
@@ -169,7 +184,7 @@ def render_for(draft, booking: Booking) -> tuple[str, str]:
 
 def preview_message(*, message_draft, booking: Booking) -> tuple[str, str]:
     check_message(message_draft.subject, message_draft.body)
-    return render_for(message_draft, booking)
+    return render_for(message_draft, booking, preview=True)
 
 
 def recipients(*, programme: Programme, session: Session | None = None) -> QuerySet[Booking]:

@@ -29,6 +29,7 @@ class Email(models.Model):
         MANAGER_COPY = "manager_copy", _("Copy to the line manager")
         REMINDER = "reminder", _("Reminder")
         MESSAGE = "message", _("Message from the organiser")
+        EMAIL_CONFIRMATION = "email_confirmation", _("Confirm the email address to keep a place")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to be sent")

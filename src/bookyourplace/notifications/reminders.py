@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from bookyourplace.bookings.joining import may_see_joining_details_q
 from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications import services as notifications
 from bookyourplace.notifications.models import Email
@@ -103,11 +104,14 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
 
 def _queue_for_session(session: Session, reminder: Reminder, moment: datetime) -> int:
     already = Email.objects.filter(booking=OuterRef("pk"), kind=Email.Kind.REMINDER, dedupe_key__endswith=f":{reminder.key}")
+    bookings = Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED, confirmed_at__lte=moment)
+    if reminder.joining:
+        # The "starting soon" reminder exists to carry the joining link: only to those who may see it.
+        bookings = bookings.filter(may_see_joining_details_q())
     # Read whole first (ids and addresses only): a cursor left open on SQLite would keep an
     # old snapshot that cannot then write once another worker has written.
     due = list(
-        Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED, confirmed_at__lte=moment)
-        .exclude(Exists(already))
+        bookings.exclude(Exists(already))
         .order_by("pk")
         .values_list("pk", "email")
     )

@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _lazy
 
 from bookyourplace.bookings.availability import waiting_position
+from bookyourplace.bookings.joining import joining_details_for
 from bookyourplace.bookings.links import calendar_url, manage_url
 from bookyourplace.core.formatting import date_and_time, session_date, time_range
 from bookyourplace.notifications import invites
@@ -50,6 +51,7 @@ _SUBJECTS = {
     Email.Kind.OFFER_EXPIRED: _lazy("Your offered place has gone to the next person: %(title)s"),
     Email.Kind.MANAGER_COPY: _lazy("%(name)s has booked: %(title)s"),
     Email.Kind.REMINDER: _lazy("Reminder: %(title)s, %(when)s"),
+    Email.Kind.EMAIL_CONFIRMATION: _lazy("Confirm your email address to keep your place: %(title)s"),
 }
 
 
@@ -79,9 +81,12 @@ def render_email(email: Email) -> EmailMultiAlternatives:
         "programme_url": settings.SITE_URL + programme.get_absolute_url(),
         "date": session_date(session.starts_at, programme.tz),
         "time_range": time_range(session.starts_at, session.ends_at, programme.tz),
-        "include_joining_details": email.include_joining_details and session.is_online and booking.is_confirmed,
+        # The email's flag says whether this kind of email carries the joining details; the
+        # booking's rule (bookings/joining.py), read now, at sending, says whether they may.
+        "joining": joining_details_for(booking) if email.include_joining_details else None,
         "waiting_position": waiting_position(booking) if booking.is_waiting else None,
         "offer_deadline": date_and_time(booking.offer_expires_at, programme.tz) if booking.offer_expires_at else "",
+        "hold_deadline": date_and_time(booking.hold_expires_at, programme.tz) if booking.hold_expires_at else "",
     }
     with translation.override(settings.LANGUAGE_CODE):
         if email.kind == Email.Kind.MESSAGE:
@@ -106,7 +111,6 @@ def render_email(email: Email) -> EmailMultiAlternatives:
             method=email.invite_method,
             sequence=email.invite_sequence or 0,
             manage_url=link,
-            include_joining_details=context["include_joining_details"],
         )
         message = InviteEmail(**message_kwargs, invite=invite, invite_method=email.invite_method)
         message.attach_alternative(html, "text/html")

@@ -20,10 +20,12 @@ from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult, get_date_max
 from django.tasks import TaskResultStatus
 
 from bookyourplace.bookings.models import Booking
+from bookyourplace.core import rate_limits
 from bookyourplace.notifications import invites
 from bookyourplace.notifications.models import Email
 from bookyourplace.notifications.rendering import render_email
@@ -115,14 +117,31 @@ def queue_booking_confirmation(*, booking: Booking, kind: str = Email.Kind.CONFI
         invite_method=invites.REQUEST,
         include_joining_details=booking.is_confirmed,
     )
-    if booking.line_manager_email:
+    if booking.line_manager_email and line_manager_copy_allowed(booking):
         # A separate email without the private manage and joining links.
         _queue(booking=booking, kind=Email.Kind.MANAGER_COPY, to=booking.line_manager_email)
     return email
 
 
+def line_manager_copy_allowed(booking: Booking) -> bool:
+    """Whether this booking's line manager copy may go: anyone can type any address there,
+    so one address gets only so many copies (settings.BYP_RATE_LIMITS["manager_copy"]),
+    whoever books. Over that the booking stands and only the copy is dropped: refusing the
+    booking would let a stranger stop a real manager's staff from booking."""
+    if rate_limits.allows("manager_copy", booking.line_manager_email):
+        return True
+    logger.warning("Line manager's copy of booking %s not sent: its address has had too many copies", booking.pk)
+    return False
+
+
 def queue_booking_approved(*, booking: Booking) -> Email:
     return queue_booking_confirmation(booking=booking, kind=Email.Kind.APPROVED)
+
+
+def queue_email_confirmation(*, booking: Booking) -> Email:
+    """"Confirm your email address to keep your place": the manage link, whose page has the
+    button that confirms (a POST, so a mail scanner opening the link confirms nothing)."""
+    return _queue(booking=booking, kind=Email.Kind.EMAIL_CONFIRMATION)
 
 
 def queue_booking_pending(*, booking: Booking) -> Email:
@@ -254,10 +273,14 @@ def claim_lease() -> timedelta:
 def deliver_due(*, batch_size: int = BATCH_SIZE, email_id: int | None = None, now=None) -> dict:
     """Send due emails over one SMTP connection until none are left (or the server fails).
 
+    An email that cannot be built, or that the server refuses, fails alone (its reason kept
+    in ``last_error``) and the run goes on with the next; only a server that cannot be
+    reached or drops the connection holds back the rest of the batch.
+
     Returns counts by outcome. Safe with any number of workers at once.
     """
     now = now or timezone.now()
-    counts = {"sent": 0, "retrying": 0, "failed": 0, "skipped": 0}
+    counts = {"sent": 0, "retrying": 0, "deferred": 0, "failed": 0, "skipped": 0}
     if email_id is None:
         recover_abandoned(now=now)
     connection = mailers.default  # opened on the first email, kept open for the run
@@ -325,20 +348,77 @@ def _send_one(pk: int, connection, now, email: Email | None = None, unmarked: li
         Email.objects.filter(pk=pk).update(status=Email.Status.SKIPPED)
         return "skipped"
     try:
-        message = render_email(email)
+        message = _build(email)
+    except Exception as exc:
+        # Something in this one email cannot be made into a message (a header with a line
+        # break, a broken template, an address that cannot be encoded): it will not get
+        # better by trying again, and the other emails must not wait for it.
+        return _fail(email, _("This email could not be built: %(error)s") % {"error": _describe(exc)})
+    try:
         connection.open()
         connection.send_messages([message])
     except smtplib.SMTPRecipientsRefused as exc:
         # The server will never take this address: retrying cannot help.
-        Email.objects.filter(pk=pk).update(status=Email.Status.FAILED, last_error=str(exc)[:2000])
-        return "failed"
+        return _fail(email, _("The mail server refused the address: %(error)s") % {"error": _describe(exc)})
+    except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+        # The server is there and answered about this one message; the connection is still
+        # good for the next. (421 is the server closing down: that is the whole batch's.)
+        if exc.smtp_code == 421:
+            return _retry_later(email, exc, now)
+        if 400 <= exc.smtp_code < 500:
+            return _retry_this_one_later(email, exc, now)
+        return _fail(email, _("The mail server refused this email: %(error)s") % {"error": _describe(exc)})
     except (smtplib.SMTPException, OSError) as exc:
+        # The server is unreachable, hung up or will not talk to us (SMTP errors are
+        # OSErrors too, hence the order): nothing in this batch can go now.
         return _retry_later(email, exc, now)
+    except Exception as exc:
+        # Failed on the way out for a reason of its own (e.g. an address the server cannot
+        # take in its encoding). The SMTP conversation may be half way through a message:
+        # reset it, or start a new connection for the next email.
+        _reset(connection)
+        return _fail(email, _("This email could not be sent: %(error)s") % {"error": _describe(exc)})
     if unmarked is None:
         _mark_sent([pk])
     else:
         unmarked.append(pk)
     return "sent"
+
+
+def _build(email: Email):
+    """The message, built to the last header now: building it is where a bad value fails,
+    and that must be told apart from the server failing."""
+    message = render_email(email)
+    message.message()
+    message.recipients()
+    return message
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:1900]
+
+
+def _fail(email: Email, reason: str) -> str:
+    """This email alone has failed for good; the run goes on with the next."""
+    logger.error("Email %s (%s) failed: %s", email.pk, email.kind, reason)
+    Email.objects.filter(pk=email.pk).update(status=Email.Status.FAILED, last_error=reason)
+    return "failed"
+
+
+def _reset(connection) -> None:
+    smtp = getattr(connection, "connection", None)
+    if smtp is None:
+        return
+    try:
+        smtp.rset()
+    except Exception:
+        connection.close()  # opened again for the next email
+
+
+def _retry_this_one_later(email: Email, exc: Exception, now) -> str:
+    """The server put off this one message (a 4xx answer): it tries again later, alone."""
+    outcome = _retry_later(email, exc, now)
+    return "failed" if outcome == "failed" else "deferred"
 
 
 def _retry_later(email: Email, exc: Exception, now) -> str:

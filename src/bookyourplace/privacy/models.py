@@ -3,6 +3,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditEventQuerySet(models.QuerySet):
+    """Bulk changes would go round the model's guard: refused here too, and by a database
+    trigger below both (migration 0003). The one way to remove rows is
+    ``privacy.services.purge_audit_events_before``."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Audit events cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("Audit events cannot be deleted: see privacy.services.purge_audit_events_before.")
+
+
 class AuditEvent(models.Model):
     """Who did what to whose data, when, and from which address. Written once, never changed."""
 
@@ -38,6 +50,8 @@ class AuditEvent(models.Model):
     subject_id = models.CharField(max_length=40, blank=True)
     summary = models.CharField(max_length=500)
     programme_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,8 +1,9 @@
 """The audit log: every view of a booking's personal data, every export, every change."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from bookyourplace.privacy.models import AuditEvent
 
@@ -41,3 +42,39 @@ def record(
         summary=summary[:500],
         programme_id=programme_id,
     )
+
+
+@contextmanager
+def _audit_removal_window(using: str = DEFAULT_DB_ALIAS):
+    """Let this transaction, and no other, remove audit rows (privacy migration 0003 says how
+    the triggers read it). Runs in a transaction of its own (or the caller's)."""
+    connection = connections[using]
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('bookyourplace.audit_retention', 'on', true)")
+        elif connection.vendor == "sqlite":
+            cursor.execute("INSERT INTO privacy_audit_retention_window (opened) VALUES (1)")
+        try:
+            yield cursor
+        finally:
+            # Closed again at once, not at the end of a caller's longer transaction.
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config('bookyourplace.audit_retention', '', true)")
+            elif connection.vendor == "sqlite":
+                cursor.execute("DELETE FROM privacy_audit_retention_window")
+
+
+def purge_audit_events_before(*, cutoff) -> int:
+    """Delete audit events recorded before ``cutoff``; how many went.
+
+    The one way audit rows can be removed (for the retention period to come): the model, its
+    QuerySet and database triggers refuse every other UPDATE and DELETE.
+    """
+    table = connections[DEFAULT_DB_ALIAS].ops.quote_name(AuditEvent._meta.db_table)
+    created_at = AuditEvent._meta.get_field("created_at")
+    with _audit_removal_window() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE created_at < %s",
+            [created_at.get_db_prep_value(cutoff, connections[DEFAULT_DB_ALIAS])],
+        )
+        return cursor.rowcount

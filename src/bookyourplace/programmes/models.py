@@ -56,6 +56,15 @@ class ApprovalMode(models.TextChoices):
     APPROVAL = "approval", _("Approval for all: every booking waits for an organiser to approve it")
 
 
+class EmailConfirmation(models.TextChoices):
+    """Whether a new booking's place is only held until the person opens the link we email
+    (issue 10, point 5): it stops a script filling a session with invented addresses."""
+
+    AUTO = "auto", _("When trusted domains decide: on if addresses on the trusted list are confirmed at once, otherwise off")
+    ALWAYS = "always", _("Always: every new booking must confirm its email address")
+    NEVER = "never", _("Never")
+
+
 class Programme(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -75,6 +84,10 @@ class Programme(models.Model):
         _("trusted email domains"),
         blank=True,
         help_text=_("One per line, for example coventry.gov.uk, nhs.net, *.sch.uk or police.uk."),
+    )
+    # On by default with trusted domains: a domain proves nothing until the address is real.
+    email_confirmation = models.CharField(
+        _("confirm the email address first"), max_length=10, choices=EmailConfirmation, default=EmailConfirmation.AUTO
     )
     offer_hold_hours = models.PositiveIntegerField(
         _("hours an offered place is held"), default=24, validators=[MinValueValidator(1)]
@@ -203,6 +216,14 @@ class Session(models.Model):
     def effective_trusted_domains(self) -> list[str]:
         text = self.trusted_domains if self.approval_mode else self.programme.trusted_domains
         return [line.strip().lower().lstrip("@") for line in text.replace(",", "\n").splitlines() if line.strip()]
+
+    @property
+    def confirms_email_first(self) -> bool:
+        """Does a new booking hold its place only until its email address is confirmed?"""
+        rule = self.programme.email_confirmation
+        if rule == EmailConfirmation.AUTO:
+            return self.effective_approval_mode == ApprovalMode.TRUSTED_DOMAINS
+        return rule == EmailConfirmation.ALWAYS
 
     @property
     def cancellation_closes_at(self):

@@ -223,13 +223,14 @@ def change_programme(*, programme: Programme, title: str, summary: str, actor: A
 
 
 PROGRAMME_RULES = (
-    "approval_mode", "trusted_domains", "offer_hold_hours", "cancellation_cutoff_hours", "reminder_days",
+    "approval_mode", "trusted_domains", "email_confirmation", "offer_hold_hours", "cancellation_cutoff_hours", "reminder_days",
     "joining_reminder_minutes",
 )
 
 
 def change_programme_rules(*, programme: Programme, rules: dict, actor: Actor) -> Programme:
-    """Who can book, how long offers are held, the cancellation cut-off and the reminders."""
+    """Who can book, whether email addresses are confirmed first, how long offers are held,
+    the cancellation cut-off and the reminders."""
     changed = [name for name in PROGRAMME_RULES if name in rules and getattr(programme, name) != rules[name]]
     if not changed:
         return programme

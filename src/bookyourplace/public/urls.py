@@ -21,4 +21,5 @@ urlpatterns = [
     path("booking/<str:token>/calendar.ics", views.manage_calendar, name="manage_calendar"),
     path("booking/<str:token>/cancel/", views.cancel, name="cancel"),
     path("booking/<str:token>/accept/", views.accept_offer, name="accept_offer"),
+    path("booking/<str:token>/confirm-email/", views.confirm_email, name="confirm_email"),
 ]

@@ -3,6 +3,8 @@
 Views only translate between HTTP and the booking services.
 """
 
+import json
+import logging
 from functools import wraps
 from itertools import groupby
 
@@ -17,32 +19,40 @@ from django.views.decorators.cache import cache_control, never_cache
 
 from bookyourplace.bookings import availability as places
 from bookyourplace.bookings import services as bookings
-from bookyourplace.bookings import waiting_list
+from bookyourplace.bookings import email_confirmation, waiting_list
+from bookyourplace.bookings.joining import joining_details_for
 from bookyourplace.bookings.links import manage_url
 from bookyourplace.core.formatting import session_date
-from bookyourplace.core.requests import actor_for
+from bookyourplace.core import rate_limits
+from bookyourplace.core.requests import actor_for, client_ip
 from bookyourplace.notifications.invites import CANCEL, REQUEST, build_invite
 from bookyourplace.programmes.models import Organiser, Programme, Session
 from bookyourplace.bookings.forms import BookingForm
 from bookyourplace.public import page_cache
 from bookyourplace.public.forms import CancelBookingForm
 
-# The browser that just booked is told which booking to confirm in a signed cookie (not the
-# database session: a booking then costs no session row, and a rush no session writes).
-CONFIRMED_BOOKING_KEY = "byp_confirmed_booking"
-CONFIRMED_BOOKING_SALT = "bookyourplace.public.booking-confirmed"
+logger = logging.getLogger(__name__)
+
+# After booking, the browser is sent to "Check your email" with the session and the address
+# typed in a signed cookie (not the database session: a booking then costs no session row,
+# and a rush no session writes). Nothing about the booking goes in it: the page must read
+# the same whether the address was new, already booked or a bot's (issue 10, point 7).
+CHECK_EMAIL_KEY = "byp_check_email"
+CHECK_EMAIL_SALT = "bookyourplace.public.check-email"
 
 
-def _remember_confirmed_booking(response, booking) -> None:
+def _check_your_email(session, email: str):
+    response = redirect("public:booking_confirmed", programme_slug=session.programme.slug, session_id=session.pk)
     response.set_signed_cookie(
-        CONFIRMED_BOOKING_KEY,
-        str(booking.pk),
-        salt=CONFIRMED_BOOKING_SALT,
+        CHECK_EMAIL_KEY,
+        json.dumps({"session": session.pk, "email": bookings.normalise_email(email)}),
+        salt=CHECK_EMAIL_SALT,
         max_age=settings.SESSION_COOKIE_AGE,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
     )
+    return response
 
 
 def _allow(*methods):
@@ -123,31 +133,44 @@ def session_detail(request, programme_slug, session_id):
 
 
 @_allow("GET", "POST")
+# Booking, joining the waiting list and (booking again with the same address) re-sending the
+# manage link: every post counts, by client address and by the email typed, booked or not.
+@rate_limits.limit_posts(("booking_per_address", client_ip), ("booking_per_email", rate_limits.posted("email")))
 def book(request, programme_slug, session_id):
     session = _published_session(programme_slug, session_id)
     context = {"session": session, "programme": session.programme, "organiser": session.programme.organiser}
     form = BookingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        # Straight to the service, which decides everything under the session's lock: a
-        # count of places here first would only be one more query on the busiest page.
+        join_waiting_list = request.POST.get("waiting_list") == "yes"
+        attendee = form.attendee()
+        # Read for every post alike (it reads the session, which adds "Vary: Cookie"), so
+        # a caught bot's answer carries the same headers as a booking's.
+        actor = actor_for(request, label=f"{attendee.first_name} {attendee.last_name}")
         try:
-            attendee = form.attendee()
-            booking = bookings.book_place(
-                session_id=session.pk,
-                session=session,
-                attendee=attendee,
-                join_waiting_list=request.POST.get("waiting_list") == "yes",
-                actor=actor_for(request, label=f"{attendee.first_name} {attendee.last_name}"),
-            )
+            if form.filled_by_a_bot():
+                # Answer as a booking would, so the script learns nothing; keep nothing
+                # personal, not even in the log.
+                logger.warning("Booking form honeypot filled: nothing booked (session %s)", session.pk)
+                refusal = bookings.refusal_for(places.availability(session).state, join_waiting_list=join_waiting_list)
+                if refusal is not None:
+                    raise refusal
+            else:
+                # Straight to the service, which decides everything under the session's lock: a
+                # count of places here first would only be one more query on the busiest page.
+                bookings.book_place(
+                    session_id=session.pk,
+                    session=session,
+                    attendee=attendee,
+                    join_waiting_list=join_waiting_list,
+                    actor=actor,
+                )
         except bookings.AlreadyBooked:
-            return render(request, "public/already_booked.html", context)
+            pass  # answered as a booking made: the service has emailed that address its link
         except bookings.BookingError as refusal:
             context["message"] = refusal.message
             context["availability"] = places.availability(session)
             return render(request, "public/booking_unavailable.html", context, status=409)
-        response = redirect("public:booking_confirmed", programme_slug=programme_slug, session_id=session.pk)
-        _remember_confirmed_booking(response, booking)
-        return response
+        return _check_your_email(session, attendee.email)
 
     state = places.availability(session)
     if not (state.can_book or state.can_join_waiting_list):
@@ -163,23 +186,29 @@ def book(request, programme_slug, session_id):
 @_allow("GET", "HEAD")
 @never_cache
 def booking_confirmed(request, programme_slug, session_id):
-    """The confirmation page; only the browser that just booked can see it."""
+    """"Check your email": only for the browser that just booked. It is built from the
+    session and the address typed alone, never from a booking: the reference, status and
+    waiting-list position go by email and on the manage page."""
     session = _published_session(programme_slug, session_id)
-    booking_id = request.get_signed_cookie(
-        CONFIRMED_BOOKING_KEY, default=None, salt=CONFIRMED_BOOKING_SALT, max_age=settings.SESSION_COOKIE_AGE
+    remembered = request.get_signed_cookie(
+        CHECK_EMAIL_KEY, default=None, salt=CHECK_EMAIL_SALT, max_age=settings.SESSION_COOKIE_AGE
     )
-    booking = session.bookings.filter(pk=booking_id).first() if booking_id and booking_id.isdigit() else None
-    if booking is None:
+    try:
+        remembered = json.loads(remembered or "null")
+    except ValueError:
+        remembered = None
+    if not isinstance(remembered, dict) or remembered.get("session") != session.pk:
         return redirect(session)
     return render(
         request,
-        "public/booking_confirmed.html",
+        "public/check_email.html",
         {
-            "booking": booking,
+            "email": remembered.get("email", ""),
+            # The programme's rule, which anyone may know: not whether this address got a place.
+            "confirm_minutes": settings.BYP_EMAIL_CONFIRMATION_MINUTES if session.confirms_email_first else None,
             "session": session,
             "programme": session.programme,
             "organiser": session.programme.organiser,
-            "position": places.waiting_position(booking) if booking.is_waiting else None,
         },
     )
 
@@ -213,11 +242,30 @@ def manage(request, token):
         "organiser": session.programme.organiser,
         "token": token,
         "can_cancel": bookings.can_cancel(booking),
-        "show_joining_details": booking.is_confirmed and session.is_online and not session.is_cancelled,
+        "joining": joining_details_for(booking),
         "position": places.waiting_position(booking) if booking.is_waiting else None,
         "offer_open": booking.is_offered and timezone.now() < booking.offer_expires_at,
+        "email_confirmation_open": email_confirmation.can_confirm_email(booking),
     }
     return _private(render(request, "public/manage.html", context))
+
+
+@_allow("POST")
+def confirm_email(request, token):
+    """"Confirm my place": only a POST from the manage page confirms, never the GET that
+    opened the emailed link (mail scanners open every link)."""
+    booking = _booking_from_token(token)
+    if CancelBookingForm(request.POST).is_valid():
+        try:
+            booking = email_confirmation.confirm_email(booking_id=booking.pk, actor=actor_for(request, label=booking.full_name))
+        except bookings.BookingError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            if booking.is_confirmed:
+                messages.success(request, _("Your place is confirmed. We have emailed you the details and a calendar invitation."))
+            else:
+                messages.success(request, _("Thank you for confirming your email address. Your booking now waits for an organiser to approve it."))
+    return redirect("public:manage", token=token)
 
 
 @_allow("POST")
@@ -244,8 +292,7 @@ def manage_calendar(request, token):
         booking=booking,
         method=CANCEL if cancelled else REQUEST,
         sequence=booking.invite_sequence,
-        manage_url=manage_url(booking),
-        include_joining_details=not cancelled and booking.session.is_online,
+        manage_url=manage_url(booking),  # the joining link goes in only if the booking may see it
     )
     response = HttpResponse(invite, content_type=f"text/calendar; charset=utf-8; method={CANCEL if cancelled else REQUEST}")
     response["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'

@@ -291,6 +291,16 @@ def test_adding_a_booking_checks_the_form_like_the_public_page(client, coordinat
     assert not Booking.objects.exists()
 
 
+def test_adding_a_booking_refuses_a_line_break_in_a_name_and_hides_the_honeypot(client, coordinator, session):
+    url = reverse("backoffice:session_booking_new", args=[session.pk])
+    assert 'class="byp-honeypot" aria-hidden="true"' in client.get(url).content.decode()
+
+    response = client.post(url, phoned(last_name="Patel\nBcc: everyone@example.org"))
+
+    assert "There is a problem Last name must not contain line breaks or special characters" in text_of(response)
+    assert not Booking.objects.exists()
+
+
 def test_adding_a_booking_to_a_full_session_says_it_is_fully_booked(client, coordinator, make_session, book):
     session = make_session(capacity=1)
     book(session, "first@example.org")

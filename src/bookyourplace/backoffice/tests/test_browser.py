@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bookyourplace.accounts.models import Role
@@ -22,6 +23,7 @@ from bookyourplace.bookings import approvals
 from bookyourplace.bookings.models import Booking
 from bookyourplace.bookings.services import book_place, cancel_booking
 from bookyourplace.notifications import messaging
+from bookyourplace.notifications.models import Email
 from bookyourplace.privacy.services import Actor
 from bookyourplace.programmes.models import ApprovalMode, Programme, Session
 from bookyourplace.public.tests.browser import (
@@ -34,7 +36,7 @@ from bookyourplace.public.tests.browser import (
     tab_to,
     type_into,
 )
-from bookyourplace.public.tests.test_browser import book_a_place, choose_radio
+from bookyourplace.public.tests.test_browser import book_a_place, choose_radio, reference_from_email
 
 pytestmark = pytest.mark.browser
 
@@ -124,7 +126,7 @@ def banner_text(page) -> str:
 
 # --- The keyboard journey ---------------------------------------------------------------------
 
-def test_organiser_creates_publishes_and_finds_a_booking(page, live_server, transactional_db, organiser):
+def test_organiser_creates_publishes_and_finds_a_booking(page, live_server, transactional_db, organiser, run_worker):
     make_person(organiser, Role.ORGANISER, email=ORGANISER_EMAIL)
     page.set_viewport_size(DESKTOP)
     day = date.today() + timedelta(days=30)
@@ -186,8 +188,8 @@ def test_organiser_creates_publishes_and_finds_a_booking(page, live_server, tran
     tab_to(public, "Book your place")
     press_enter_and_wait_for(public, "**/book/")
     book_a_place(public, ATTENDEE_EMAIL)
-    reference = public.locator(".byp-reference").inner_text().strip()
-    assert REFERENCE.fullmatch(reference), reference
+    assert public.locator("h1").inner_text() == "Check your email"
+    reference = reference_from_email(run_worker, ATTENDEE_EMAIL)
     public.close()
 
     # Back in the back-office tab: the session, its bookings, a search by name.
@@ -324,7 +326,10 @@ def lifecycle_world(organiser, programme, make_session, attendee_details, run_wo
     )
 
     def book(session, email, first_name, **options):
-        return book_place(session_id=session.pk, attendee=attendee_details(email, first_name=first_name), **options)
+        # As an organiser adds them: confirmed or pending at once, no email confirmation first.
+        return book_place(
+            session_id=session.pk, attendee=attendee_details(email, first_name=first_name), address_proven=True, **options
+        )
 
     confirmed = book(life, "alex.smith@coventry.gov.uk", "Alex")
     leaving = book(life, "bea.smith@coventry.gov.uk", "Bea")
@@ -354,6 +359,10 @@ def lifecycle_world(organiser, programme, make_session, attendee_details, run_wo
         actor=admin,
     )
     run_worker()
+    # One of its emails failed, with the reason the progress page shows.
+    message.emails.filter(pk=message.emails.order_by("pk").values("pk")[:1]).update(
+        status=Email.Status.FAILED, last_error="The mail server refused the address: SMTPRecipientsRefused: 550 5.1.1"
+    )
     return {
         "administrator": administrator,
         "colleague": colleague,
@@ -536,13 +545,14 @@ def test_back_office_pages_have_no_axe_violations(browser, page, live_server, tr
     errors_showing(page)
     sweep.check(page, "Message attendees, with errors")
     type_into(page, "id_subject", "Bring your ID")
-    type_into(page, "id_body", "Hello {first_name}, please bring photo ID to {session_title}.")
+    type_into(page, "id_body", "Hello {first_name}, please bring photo ID to {session_title}.\nYour booking: {manage_link}")
     submit(page, button("Preview"))
     assert page.locator("h1").inner_text() == "Check your message"
-    sweep.check(page, "Message preview")
+    assert "is an example here" in page.locator("main").inner_text()
+    sweep.check(page, "Message preview (with the example manage link)")
     follow(page, button("Send to 1 attendee"), re.compile(r"/backoffice/messages/\d+/$"))
     sweep.check(page, "Message progress (just sent)")
-    visit(f"/backoffice/messages/{world['message'].pk}/", "Message progress (sent to a programme)")
+    visit(f"/backoffice/messages/{world['message'].pk}/", "Message progress (sent to a programme, one failed)")
 
     # People and the audit log.
     visit("/backoffice/people/", "People")
@@ -562,6 +572,8 @@ def test_back_office_pages_have_no_axe_violations(browser, page, live_server, tr
     sweep.check(page, "Change your own role, with errors")
     visit(f"/backoffice/people/{world['colleague'].pk}/switch-off/", "Switch off an account")
     visit(f"/backoffice/people/{world['administrator'].pk}/switch-off/", "Switch off your own account (refused)")
+    tara = world["with_two_factor"].pk
+    visit(f"/backoffice/people/{tara}/two-factor/reset/", "Reset two-factor, by an administrator without it (refused)")
     visit("/backoffice/audit-log/", "Audit log")
     visit("/backoffice/audit-log/?page=2", "Audit log, page 2")
     page.goto(site + "/backoffice/audit-log/")
@@ -571,5 +583,19 @@ def test_back_office_pages_have_no_axe_violations(browser, page, live_server, tr
     errors_showing(page)
     sweep.check(page, "Audit log, with errors (last day before first)")
     visit("/backoffice/audit-log/?person=Nobody-by-this-name", "Audit log, nothing matches")
+
+    # The administrator turns on two-factor, and so may reset a colleague's.
+    page.goto(site + "/backoffice/account/two-factor/")
+    pending = TOTPDevice.objects.get(user=world["administrator"].user, confirmed=False)
+    type_into(page, "id_code", f"{totp(pending.bin_key):06d}")
+    follow(page, button("Turn on two-factor sign-in"), "**/backoffice/account/recovery-codes/")
+    sweep.check(page, "Recovery codes, shown once after turning on two-factor")
+    visit("/backoffice/account/recovery-codes/", "Recovery codes, already shown")
+    visit("/backoffice/account/", "Your account, with two-factor on")
+    visit(f"/backoffice/people/{tara}/two-factor/reset/", "Reset a colleague's two-factor")
+    follow(page, button("Reset two-factor sign-in"), "**/backoffice/people/")
+    sweep.check(page, "People, a colleague's two-factor reset")
+    visit(f"/backoffice/people/{tara}/two-factor/reset/", "Reset two-factor, already off")
+    visit(f"/backoffice/people/{world['administrator'].pk}/two-factor/reset/", "Reset your own two-factor (refused)")
 
     sweep.assert_clean()

@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from bookyourplace.backoffice.tests.staff_accounts import staff
+from bookyourplace.bookings import email_confirmation
 from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings.models import Booking
 from bookyourplace.core.testing import text_of
@@ -27,15 +28,24 @@ def trusted_only(programme):
     )
 
 
+def book_and_confirm_email(session, attendee):
+    """Book, and confirm the email address as the person would from the emailed link: with
+    trusted domains the place is held until then (issue 10, point 5)."""
+    booking = bookings.book_place(session_id=session.pk, attendee=attendee)
+    if booking.is_unconfirmed_email:
+        booking = email_confirmation.confirm_email(booking_id=booking.pk)
+    return booking
+
+
 def test_a_gmail_booking_waits_while_a_council_booking_is_confirmed(session, trusted_only, attendee_details):
-    council = bookings.book_place(session_id=session.pk, attendee=attendee_details("a@coventry.gov.uk"))
-    personal = bookings.book_place(session_id=session.pk, attendee=attendee_details("someone@gmail.com"))
+    council = book_and_confirm_email(session, attendee_details("a@coventry.gov.uk"))
+    personal = book_and_confirm_email(session, attendee_details("someone@gmail.com"))
 
     assert (council.status, personal.status) == (Booking.Status.CONFIRMED, Booking.Status.PENDING)
 
 
 def test_approving_in_bulk_confirms_and_emails_each_person(client, coordinator, session, trusted_only, attendee_details, run_worker):
-    people = [bookings.book_place(session_id=session.pk, attendee=attendee_details(f"p{n}@gmail.com")) for n in range(3)]
+    people = [book_and_confirm_email(session, attendee_details(f"p{n}@gmail.com")) for n in range(3)]
 
     response = client.post(
         reverse("backoffice:approvals_decide", args=[session.pk]),
@@ -53,7 +63,7 @@ def test_approving_in_bulk_confirms_and_emails_each_person(client, coordinator, 
 
 
 def test_rejecting_needs_a_reason_and_tells_the_person(client, coordinator, session, trusted_only, attendee_details, run_worker):
-    person = bookings.book_place(session_id=session.pk, attendee=attendee_details("p@gmail.com"))
+    person = book_and_confirm_email(session, attendee_details("p@gmail.com"))
     decide = reverse("backoffice:approvals_decide", args=[session.pk])
 
     without_reason = client.post(decide, {"booking": [person.pk], "decision": "reject"}, follow=True)
@@ -70,8 +80,8 @@ def test_rejecting_needs_a_reason_and_tells_the_person(client, coordinator, sess
 
 
 def test_approvals_page_lists_pending_bookings_only(client, coordinator, session, trusted_only, attendee_details):
-    bookings.book_place(session_id=session.pk, attendee=attendee_details("pending@gmail.com", first_name="Pat"))
-    bookings.book_place(session_id=session.pk, attendee=attendee_details("ok@coventry.gov.uk", first_name="Olu"))
+    book_and_confirm_email(session, attendee_details("pending@gmail.com", first_name="Pat"))
+    book_and_confirm_email(session, attendee_details("ok@coventry.gov.uk", first_name="Olu"))
 
     page = text_of(client.get(reverse("backoffice:approvals", args=[session.pk])))
 
@@ -81,7 +91,7 @@ def test_approvals_page_lists_pending_bookings_only(client, coordinator, session
 
 def test_waiting_list_page_shows_offers_and_the_queue_in_order(client, coordinator, make_session, attendee_details):
     session = make_session(capacity=1)
-    first = bookings.book_place(session_id=session.pk, attendee=attendee_details("first@example.org"))
+    first = book_and_confirm_email(session, attendee_details("first@example.org"))
     for name in ("Ann", "Ben", "Cat"):
         bookings.book_place(
             session_id=session.pk,
@@ -113,6 +123,7 @@ def test_booking_rules_form_saves_and_validates(client, coordinator, programme):
     rules = {
         "approval_mode": "trusted_domains",
         "trusted_domains": "",
+        "email_confirmation": "always",
         "offer_hold_hours": "12",
         "cancellation_cutoff_hours": "48",
         "reminder_days": "1, 7",
@@ -127,12 +138,43 @@ def test_booking_rules_form_saves_and_validates(client, coordinator, programme):
     programme.refresh_from_db()
     assert (programme.approval_mode, programme.offer_hold_hours, programme.cancellation_cutoff_hours) == ("trusted_domains", 12, 48)
     assert (programme.reminder_days, programme.joining_reminder_minutes) == ("7,1", 30)
+    assert programme.email_confirmation == "always"
+
+
+def test_booking_rules_ask_whether_email_addresses_are_confirmed_first(client, coordinator, programme):
+    url = reverse("backoffice:programme_rules", args=[programme.pk])
+    rules = {"approval_mode": "open", "offer_hold_hours": "24", "cancellation_cutoff_hours": "0", "reminder_days": "", "joining_reminder_minutes": "60"}
+
+    page = text_of(client.get(url))
+    refused = client.post(url, rules | {"email_confirmation": ""})
+    saved = client.post(url, rules | {"email_confirmation": "never"})
+
+    assert "Must people confirm their email address before their place is theirs?" in page
+    assert "When trusted domains decide" in page
+    assert "There is a problem Select whether people must confirm their email address" in text_of(refused)
+    assert saved.status_code == 302
+    programme.refresh_from_db()
+    assert programme.email_confirmation == "never"
 
 
 def test_reminder_days_must_be_numbers(client, coordinator, programme):
     response = client.post(
         reverse("backoffice:programme_rules", args=[programme.pk]),
-        {"approval_mode": "open", "offer_hold_hours": "24", "cancellation_cutoff_hours": "0", "reminder_days": "five", "joining_reminder_minutes": "60"},
+        {"approval_mode": "open", "email_confirmation": "auto", "offer_hold_hours": "24", "cancellation_cutoff_hours": "0", "reminder_days": "five", "joining_reminder_minutes": "60"},
     )
 
     assert "Enter whole numbers of days between 1 and 60, separated by commas, like 5, 1" in text_of(response)
+
+
+def test_bookings_waiting_for_email_confirmation_are_counted_and_can_be_found(client, coordinator, programme, make_session, attendee_details):
+    Programme.objects.filter(pk=programme.pk).update(email_confirmation="always")
+    session = make_session(capacity=5)
+    bookings.book_place(session_id=session.pk, attendee=attendee_details("held@example.org", first_name="Hana"))
+    book_and_confirm_email(session, attendee_details("sure@example.org", first_name="Sure"))
+
+    page = text_of(client.get(reverse("backoffice:session", args=[session.pk])))
+    held = text_of(client.get(reverse("backoffice:session_bookings", args=[session.pk]), {"status": "unconfirmed_email"}))
+
+    assert "Confirmed 1" in page and "Waiting for email confirmation 1" in page
+    assert "Places left 3" in page  # a held place is taken
+    assert "Hana Smith" in held and "Waiting for email confirmation" in held and "Sure Smith" not in held

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from bookyourplace.backoffice.tests.staff_accounts import staff
 from bookyourplace.bookings import services as bookings
-from bookyourplace.bookings.links import manage_url
+from bookyourplace.bookings.links import manage_token, manage_url
 from bookyourplace.core.testing import text_of
 from bookyourplace.notifications.models import Email, Message
 from bookyourplace.privacy.models import AuditEvent
@@ -88,13 +88,44 @@ def test_preview_shows_one_real_attendee_and_sends_nothing(client, coordinator, 
     assert "Alex Smith (alex@example.org)" in page
     assert f"Reminder: {session.title}" in page
     assert "Dear Alex," in page
-    assert manage_url(attendees[0]) in page
+    assert "Manage: http://testserver/booking/EXAMPLE-LINK/" in page  # never Alex's working link
     assert "Send to 3 attendees" in page
     assert len(send_form(response)["idempotency_key"]) >= 32
     assert not Message.objects.exists()
     assert not Email.objects.filter(kind=Email.Kind.MESSAGE).exists()
     run_worker()
     assert mail.outbox == []
+
+
+def test_preview_shows_an_example_manage_link_never_a_real_attendees_token(client, coordinator, session, attendees, run_worker):
+    # Arrange: each attendee's working manage token, as their emails carry it.
+    tokens = [manage_token(booking) for booking in attendees]
+
+    # Act: the link asked for in the subject and twice in the body.
+    response = preview(client, compose_url(session), subject="Your link {manage_link}", body="{manage_link}\r\nAgain: {manage_link}")
+
+    # Assert: the page (markup, hidden fields and all) holds no attendee's token...
+    html = response.content.decode()
+    for token in tokens:
+        assert token not in html
+    page = text_of(response)
+    assert "http://testserver/booking/EXAMPLE-LINK/" in page
+    assert "The link to manage a booking is an example here." in page
+    assert client.get("/booking/EXAMPLE-LINK/").status_code == 404  # and the example opens nothing
+    # ...while the email each attendee is sent has their own working link.
+    client.post(compose_url(session), send_form(response))
+    run_worker()
+    for booking in attendees:
+        (sent,) = [m for m in mail.outbox if m.to == [booking.email]]
+        assert f"Again: {manage_url(booking)}" in sent.body
+        assert "EXAMPLE-LINK" not in sent.body + sent.subject
+
+
+def test_preview_without_the_manage_link_says_nothing_about_an_example(client, coordinator, session, attendees):
+    page = text_of(preview(client, compose_url(session), body="Dear {first_name}, see you there."))
+
+    assert "Dear Alex, see you there." in page
+    assert "is an example here" not in page
 
 
 def test_an_unknown_placeholder_is_explained_to_the_organiser(client, coordinator, session, attendees):

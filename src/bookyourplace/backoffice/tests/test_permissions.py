@@ -31,6 +31,7 @@ MATRIX = [
     ("dashboard",              GET,  None,             200,   200,   200,   200,    403),
     ("account",                GET,  None,             200,   200,   200,   200,    403),
     ("two_factor_setup",       GET,  None,             200,   200,   200,   200,    200),  # one's own sign-in only
+    ("recovery_codes",         GET,  None,             302,   302,   302,   302,    403),  # to Your account: no authenticator
     ("programme_new",          GET,  None,             200,   200,   200,   403,    403),
     ("programme",              GET,  "A",              200,   200,   404,   200,    403),
     ("programme_edit",         GET,  "A",              200,   200,   404,   403,    403),
@@ -64,6 +65,7 @@ MATRIX = [
     ("person_new",             GET,  None,             200,   403,   403,   403,    403),
     ("person_edit",            GET,  "colleague",      200,   403,   403,   403,    403),
     ("person_switch_off",      POST, "colleague",      302,   403,   403,   403,    403),
+    ("person_reset_two_factor", GET, "colleague",      200,   403,   403,   403,    403),  # two-factor: see test_two_factor.py
     ("audit_log",              GET,  None,             200,   403,   403,   403,    403),
     # Another organiser's things: not found, even by our administrator.
     ("programme",              GET,  "X",              404,   404,   404,   404,    403),
@@ -92,6 +94,7 @@ MATRIX = [
     ("programme_rules",        GET,  "X",              404,   404,   404,   404,    403),
     ("person_edit",            GET,  "person at X",    404,   403,   403,   403,    403),
     ("person_switch_off",      POST, "person at X",    404,   403,   403,   403,    403),
+    ("person_reset_two_factor", POST, "person at X",   404,   403,   403,   403,    403),
 ]
 # fmt: on
 

@@ -214,10 +214,11 @@ def test_setting_up_two_factor_sign_in(client, person, settings):
     assert "<svg" in html and "QR code for your authenticator app" in html
     assert b32encode(device.bin_key).decode() in text_of(response)
     response = client.post(reverse("backoffice:two_factor_setup"), {"code": code_now(device)})
-    assert response.status_code == 302 and response.url == reverse("backoffice:account")
+    assert response.status_code == 302 and response.url == reverse("backoffice:recovery_codes")
     device.refresh_from_db()
     assert device.confirmed
-    assert "Two-factor sign-in On" in text_of(client.get(response.url))
+    assert "Two-factor sign-in is on" in text_of(client.get(response.url))
+    assert "Two-factor sign-in On" in text_of(client.get(reverse("backoffice:account")))
     assert client.get(reverse("backoffice:dashboard")).status_code == 200
 
 

@@ -14,17 +14,18 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp import user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bookyourplace.backoffice.access import staff_required
+from bookyourplace.accounts import services as accounts
+from bookyourplace.backoffice.access import safe_next, staff_required, to_code_step
 from bookyourplace.core.forms import GovukForm
-from bookyourplace.core.requests import actor_for
+from bookyourplace.core import rate_limits
+from bookyourplace.core.requests import actor_for, client_ip
 from bookyourplace.notifications.services import queue_account_email
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import record
@@ -54,6 +55,9 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
+    def get_redirect_url(self):
+        return safe_next(self.request, fallback=None)
+
     def form_valid(self, form):
         response = super().form_valid(form)
         record(actor=actor_for(self.request), action=AuditEvent.Action.SIGNED_IN, summary="Signed in to the back office")
@@ -80,36 +84,60 @@ class CodeForm(GovukForm):
         return self.cleaned_data["code"].replace(" ", "")
 
 
+class SignInCodeForm(CodeForm):
+    """The code step, which also takes a recovery code (letters and digits, so no numeric keypad)."""
+
+    code = forms.CharField(
+        label=gettext_lazy("Code from your authenticator app"),
+        help_text=gettext_lazy(
+            "The 6-digit code shown in the app, for example 123456. If you do not have your phone, "
+            "enter one of your recovery codes instead."
+        ),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false", "class": "govuk-input--width-10"}),
+        error_messages={"required": gettext_lazy("Enter the 6-digit code from your authenticator app")},
+    )
+
+
 @login_required
 def verify(request):
     """The second step of signing in: a code from the authenticator app."""
-    if not user_has_device(request.user):
-        return redirect("backoffice:dashboard")
-    form = CodeForm(request.POST or None)
+    if not accounts.has_authenticator(request.user):
+        return redirect(safe_next(request))
+    form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).first()
-        if device is not None and device.verify_token(form.cleaned_data["code"]):
+        device = accounts.verify_sign_in_code(user=request.user, code=form.cleaned_data["code"], actor=actor_for(request))
+        if device is not None:
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "backoffice:dashboard")
-        form.add_error("code", _("That code is wrong or has expired. Enter the code the app shows now"))
+            return redirect(safe_next(request))
+        form.add_error("code", _("That code is wrong or has expired. Enter the code the app shows now, or a recovery code you have not used"))
     return render(request, "backoffice/verify.html", {"form": form})
 
 
 @login_required
 def two_factor_setup(request):
-    """Add an authenticator app: scan the QR code (or type the key), then confirm a code."""
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+    """Add an authenticator app, or replace it: scan the QR code (or type the key), then
+    confirm a code. With an authenticator already set up, only a session verified with its
+    code may get this far (else the password alone would replace the second factor)."""
+    if not accounts.may_change_own_authenticator(request.user):
+        return to_code_step(request)
+    device = accounts.pending_authenticator(request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
-            TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
-            device.confirmed = True
-            device.save()
+        try:
+            change = accounts.confirm_authenticator(
+                user=request.user, device=device, code=form.cleaned_data["code"], actor=actor_for(request)
+            )
+        except accounts.TwoFactorError:
+            return to_code_step(request)
+        if change is not None:
             otp_login(request, device)
-            messages.success(request, _("Two-factor sign-in is on. You will need a code each time you sign in."))
-            return redirect("backoffice:account")
+            if change == accounts.TwoFactorChange.REPLACED:
+                messages.success(request, _("Your new authenticator app is set up. Codes from the old one no longer work."))
+            else:
+                messages.success(request, _("Two-factor sign-in is on. You will need a code each time you sign in."))
+            _show_once(request, accounts.new_recovery_codes(user=request.user, actor=actor_for(request)))
+            return redirect("backoffice:recovery_codes")
         form.add_error("code", _("That code is wrong or has expired. Enter the code the app shows now"))
     svg = BytesIO()
     segno.make(device.config_url, micro=False).save(svg, kind="svg", scale=4, xmldecl=False, svgns=True, title=_("QR code for your authenticator app"))
@@ -118,12 +146,38 @@ def two_factor_setup(request):
     return render(request, "backoffice/two_factor_setup.html", context)
 
 
+RECOVERY_CODES_KEY = "byp_recovery_codes"
+
+
+def _show_once(request, codes: list[str]) -> None:
+    # Kept in the session only until the next page shows them, so a refresh does not make new ones.
+    request.session[RECOVERY_CODES_KEY] = codes
+
+
+@staff_required
+def recovery_codes(request):
+    """New recovery codes, shown once; POST makes a new set (the old ones stop working)."""
+    if not accounts.has_authenticator(request.user):
+        return redirect("backoffice:account")
+    if request.method == "POST":
+        _show_once(request, accounts.new_recovery_codes(user=request.user, actor=actor_for(request)))
+        return redirect("backoffice:recovery_codes")
+    codes = request.session.pop(RECOVERY_CODES_KEY, None)
+    return render(
+        request, "backoffice/recovery_codes.html", {"codes": codes, "left": accounts.recovery_codes_left(request.user)}
+    )
+
+
 @staff_required
 def account(request):
     return render(
         request,
         "backoffice/account.html",
-        {"has_two_factor": user_has_device(request.user), "two_factor_required": settings.BYP_REQUIRE_TWO_FACTOR},
+        {
+            "has_two_factor": accounts.has_authenticator(request.user),
+            "recovery_codes_left": accounts.recovery_codes_left(request.user),
+            "two_factor_required": settings.BYP_REQUIRE_TWO_FACTOR,
+        },
     )
 
 
@@ -149,6 +203,14 @@ class NewPasswordForm(GovukForm, SetPasswordForm):
     pass
 
 
+# Each request counts by client address and by the address typed, whether or not it has an
+# account, so the limit says nothing about who has one.
+@method_decorator(
+    rate_limits.limit_posts(
+        ("password_reset_per_address", client_ip), ("password_reset_per_email", rate_limits.posted("email"))
+    ),
+    name="dispatch",
+)
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "backoffice/password_reset.html"
     form_class = ResetRequestForm

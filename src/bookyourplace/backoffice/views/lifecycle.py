@@ -16,7 +16,7 @@ from bookyourplace.core.forms import GovukForm, whole_number_field
 from bookyourplace.core.requests import actor_for
 from bookyourplace.notifications.reminders import parse_reminder_days
 from bookyourplace.programmes import services
-from bookyourplace.programmes.models import ApprovalMode
+from bookyourplace.programmes.models import ApprovalMode, EmailConfirmation
 
 
 @staff_required
@@ -99,6 +99,18 @@ class ProgrammeRulesForm(GovukForm):
         required=False,
         help_text=gettext_lazy("One per line, for example coventry.gov.uk, nhs.net, *.sch.uk or police.uk."),
         widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+    )
+    email_confirmation = forms.ChoiceField(
+        label=gettext_lazy("Must people confirm their email address before their place is theirs?"),
+        help_text=gettext_lazy(
+            "If so, a new booking holds its place until the person opens the link we email them and confirms it, "
+            "within a short time; otherwise the place goes to someone else. It stops a script filling sessions "
+            "with invented addresses. With trusted domains it is on unless you choose Never: a domain proves "
+            "nothing until the address is shown to be real."
+        ),
+        choices=EmailConfirmation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Select whether people must confirm their email address")},
     )
     offer_hold_hours = whole_number_field(
         gettext_lazy("Hours a place offered from the waiting list is held"),

@@ -99,6 +99,8 @@ def _compose(request, *, programme, session):
                     "example": example,
                     "preview_subject": subject,
                     "preview_text": text,
+                    # Say so when the preview shows the example in place of the attendee's own link.
+                    "shows_example_link": messaging.example_manage_url() in subject + text,
                     "idempotency_key": secrets.token_urlsafe(32),
                 }
             )

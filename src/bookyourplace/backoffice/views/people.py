@@ -181,5 +181,37 @@ def person_switch_off(request, member_id):
     )
 
 
+@staff_required
+def person_reset_two_factor(request, member_id):
+    """GET asks to confirm; POST removes their authenticators, so they set one up again at
+    their next sign-in. Only from a session verified with the administrator's own code."""
+    require(permissions.can_manage_people(request.user))
+    member = _member_for(request, member_id)
+    error = None
+    if request.method == "POST":
+        try:
+            accounts.reset_two_factor(member=member, actor=actor_for(request))
+        except accounts.TwoFactorError as refusal:
+            error = str(refusal)
+        else:
+            messages.success(
+                request,
+                _("Two-factor sign-in of %(name)s is reset. They will set up an authenticator app the next time they sign in.")
+                % {"name": _display_name(member)},
+            )
+            return redirect("backoffice:people")
+    return render(
+        request,
+        "backoffice/people/reset_two_factor.html",
+        {
+            "member": member,
+            "error": error,
+            "is_self": _is_self(request, member),
+            "has_two_factor": accounts.has_authenticator(member.user),
+            "may_reset": accounts.session_is_verified(request.user),
+        },
+    )
+
+
 def _display_name(member: StaffMember) -> str:
     return member.user.get_full_name() or member.user.email

@@ -99,7 +99,7 @@ def test_the_worker_runs_the_periodic_work_and_schedules_the_next_run(make_sessi
     assert set(reminders.values_list("status", flat=True)) == {Email.Status.SENT}
     # the run succeeded, said what it did, and queued the next one a minute ahead
     (finished,) = periodic_runs().filter(status="SUCCESSFUL")
-    assert finished.return_value == {"offers_expired": 1, "reminders_queued": 2}
+    assert finished.return_value == {"offers_expired": 1, "holds_released": 0, "reminders_queued": 2}
     (next_run,) = periodic_runs().filter(status="READY")
     assert now + INTERVAL <= next_run.run_after <= after + INTERVAL
     assert periodic_runs().count() == 2
@@ -112,7 +112,7 @@ def test_a_run_with_nothing_to_do_still_schedules_the_next(db, run_worker):
     run_worker()
 
     (finished,) = periodic_runs().filter(status="SUCCESSFUL")
-    assert finished.return_value == {"offers_expired": 0, "reminders_queued": 0}
+    assert finished.return_value == {"offers_expired": 0, "holds_released": 0, "reminders_queued": 0}
     (next_run,) = periodic_runs().filter(status="READY")
     assert before + timedelta(seconds=55) <= next_run.run_after <= timezone.now() + timedelta(seconds=65)
 

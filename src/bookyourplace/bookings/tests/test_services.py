@@ -73,12 +73,26 @@ def test_book_place_refuses_when_full(make_session, attendee_details):
     assert Booking.objects.count() == 2
 
 
-def test_already_booked_is_told_even_when_the_session_is_full(make_session, attendee_details):
+def test_a_full_session_answers_a_booked_address_as_any_other_and_emails_it_its_link(make_session, attendee_details):
+    # Issue 10, point 7: "You already have a place" here told strangers who had booked.
+    session = make_session(capacity=1)
+    booked = services.book_place(session_id=session.pk, attendee=attendee_details("a@example.org"))
+
+    with pytest.raises(services.SessionFull) as refusal:
+        services.book_place(session_id=session.pk, attendee=attendee_details("a@example.org"))
+
+    assert type(refusal.value) is services.SessionFull
+    assert list(Email.objects.filter(booking=booked).values_list("kind", flat=True)) == ["confirmation", "manage_link"]
+
+
+def test_a_full_session_with_the_waiting_list_asked_for_tells_a_booked_address_it_is_booked(make_session, attendee_details):
     session = make_session(capacity=1)
     services.book_place(session_id=session.pk, attendee=attendee_details("a@example.org"))
 
     with pytest.raises(services.AlreadyBooked):
-        services.book_place(session_id=session.pk, attendee=attendee_details("a@example.org"))
+        services.book_place(session_id=session.pk, attendee=attendee_details("a@example.org"), join_waiting_list=True)
+
+    assert Booking.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -168,3 +182,21 @@ def test_availability_label_counts_places_left(session, attendee_details, places
         services.book_place(session_id=session.pk, attendee=attendee_details(f"person{n}@example.org"))
 
     assert availability(Session.objects.get(pk=session.pk)).label == label
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name", "organisation", "job_title"])
+@pytest.mark.parametrize("value", ["Alex\nBcc: everyone@example.org", "Alex\r", "Alex\x00", "\u202eAlex", "Alex\u2028Smith", "Alex\tSmith"])
+def test_book_place_refuses_line_breaks_and_control_characters_in_names(session, attendee_details, field, value):
+    # Issue 10, point 5: every face books through the service, so it refuses them too.
+    with pytest.raises(services.InvalidAttendeeDetails) as refusal:
+        services.book_place(session_id=session.pk, attendee=attendee_details(**{field: value}))
+
+    assert "must not contain line breaks or special characters" in str(refusal.value.message)
+    assert not Booking.objects.exists() and not Email.objects.exists()
+
+
+def test_book_place_keeps_names_with_joiners_and_accents(session, attendee_details):
+    # Zero-width joiners belong in names in many scripts; they are not refused.
+    booking = services.book_place(session_id=session.pk, attendee=attendee_details(first_name="Zoë", last_name="می\u200cخواهم"))
+
+    assert booking.last_name == "می\u200cخواهم"

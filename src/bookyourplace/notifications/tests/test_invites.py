@@ -7,6 +7,7 @@ import pytest
 import vobject
 from icalendar import Calendar
 
+from bookyourplace.bookings.models import Booking
 from bookyourplace.bookings.services import book_place
 from bookyourplace.notifications.invites import (
     CANCEL,
@@ -48,13 +49,12 @@ def booking_at(make_session, book):
     return make
 
 
-def invite(booking, *, method=REQUEST, include_joining_details=True, stamp=STAMP) -> bytes:
+def invite(booking, *, method=REQUEST, stamp=STAMP) -> bytes:
     return build_invite(
         booking=booking,
         method=method,
         sequence=booking.invite_sequence,
         manage_url=MANAGE_URL,
-        include_joining_details=include_joining_details,
         stamp=stamp,
     )
 
@@ -137,7 +137,7 @@ def test_build_invite_cancel_method_gives_method_cancel_and_status_cancelled(boo
     booking = booking_at(dt.datetime(2026, 1, 19, 13, 0))
 
     # Act
-    ics = invite(booking, method=CANCEL, include_joining_details=False)
+    ics = invite(booking, method=CANCEL)
 
     # Assert
     calendar = Calendar.from_ical(ics)
@@ -193,12 +193,13 @@ def test_build_invite_online_location_is_the_platform(booking_at):
 
 
 @pytest.mark.django_db
-def test_build_invite_with_joining_details_puts_joining_url_in_description(booking_at):
+def test_build_invite_for_a_confirmed_booking_puts_joining_url_in_description(booking_at):
     # Arrange
     booking = booking_at(dt.datetime(2026, 1, 19, 13, 0))
+    assert booking.status == Booking.Status.CONFIRMED
 
     # Act
-    ics = invite(booking, include_joining_details=True)
+    ics = invite(booking)
 
     # Assert
     description = str(only_event(ics)["DESCRIPTION"])
@@ -207,12 +208,14 @@ def test_build_invite_with_joining_details_puts_joining_url_in_description(booki
 
 
 @pytest.mark.django_db
-def test_build_invite_without_joining_details_keeps_joining_url_out_of_the_file(booking_at):
-    # Arrange
+def test_build_invite_for_a_booking_waiting_for_approval_keeps_joining_url_out_of_the_file(booking_at):
+    # Arrange: the session has a joining link; the booking is not confirmed.
     booking = booking_at(dt.datetime(2026, 1, 19, 13, 0))
+    booking.status = Booking.Status.PENDING
+    booking.save(update_fields=["status"])
 
     # Act
-    ics = invite(booking, include_joining_details=False)
+    ics = invite(booking)
 
     # Assert
     unfolded = "\r\n".join(unfolded_lines(ics))

@@ -26,7 +26,7 @@ from bookyourplace.notifications.reminders import (
     schedule,
     send_due_reminders,
 )
-from bookyourplace.programmes.models import ApprovalMode, Session
+from bookyourplace.programmes.models import ApprovalMode, Session, EmailConfirmation
 
 SECRET_LINK = "https://teams.microsoft.com/l/meetup-join/secret-joining-link"
 SECOND = timedelta(seconds=1)
@@ -195,6 +195,8 @@ def test_cancelled_pending_waiting_and_offered_bookings_get_no_reminders(program
     # Arrange: trusted domains, two places
     programme.approval_mode = ApprovalMode.TRUSTED_DOMAINS
     programme.trusted_domains = "coventry.gov.uk"
+    # Places held for email confirmation: public/tests/test_email_confirmation.py.
+    programme.email_confirmation = EmailConfirmation.NEVER
     programme.save()
     session = make_session(starts_at=starts, capacity=2)
     cancelled = book(session, "cancelled@coventry.gov.uk")

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bookyourplace.bookings import approvals
+from bookyourplace.bookings import approvals, email_confirmation
 from bookyourplace.bookings.links import manage_token
 from bookyourplace.bookings.models import Booking
 from bookyourplace.bookings.services import book_place, cancel_booking
@@ -98,8 +98,9 @@ def test_waiting_list_and_approval_pages_have_no_axe_violations(
     fill_in_booking_form(page, email="third@example.org")
     tab_to(page, lambda e: e["tag"] == "button" and e["name"] == "Join the waiting list")
     press_enter_and_wait_for(page, "**/book/confirmed/")
-    assert page.locator("h1").inner_text() == "You are on the waiting list"
-    assert "You are 2nd on the waiting list." in page.locator("main").inner_text()
+    # The same "check your email" page whatever happened (issue 10, point 7).
+    assert page.locator("h1").inner_text() == "Check your email"
+    assert "third@example.org" in page.locator("main").inner_text()
     assert_no_axe_violations(page)
     waiting = Booking.objects.get(email="third@example.org")
     assert waiting.status == Booking.Status.WAITING
@@ -107,6 +108,7 @@ def test_waiting_list_and_approval_pages_have_no_axe_violations(
     # Each person's own page: waiting, offered, pending, not approved.
     page.goto(live_server.url + manage_path(waiting))
     assert status_tag(page) == "On the waiting list"
+    assert "You are 2nd on the waiting list." in page.locator("main").inner_text()
     assert_no_axe_violations(page)
 
     tab_to(page, "Leave the waiting list")
@@ -132,4 +134,37 @@ def test_waiting_list_and_approval_pages_have_no_axe_violations(
     page.goto(live_server.url + manage_path(rejected))
     assert status_tag(page) == "Not approved"
     assert "This briefing is for council staff only." in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+
+    # Trusted domains: the address is confirmed first (issue 10, point 5). The form's answer,
+    # the held place's page, confirming it with the keyboard, and a hold that ran out.
+    trusted = make_session(
+        title="Trusted domains", starts_at=starts + timedelta(days=2), capacity=10,
+        approval_mode=ApprovalMode.TRUSTED_DOMAINS, trusted_domains="example.org",
+    )
+    page.goto(live_server.url + trusted.get_absolute_url() + "book/")
+    fill_in_booking_form(page, email="held@example.org")
+    tab_to(page, lambda e: e["tag"] == "button" and e["name"] == "Book my place")
+    press_enter_and_wait_for(page, "**/book/confirmed/")
+    assert page.locator("h1").inner_text() == "Check your email"
+    assert "within 30 minutes" in page.locator(".govuk-warning-text").inner_text()
+    assert_no_axe_violations(page)
+
+    held = Booking.objects.get(email="held@example.org")
+    assert held.status == Booking.Status.UNCONFIRMED_EMAIL
+    page.goto(live_server.url + manage_path(held))
+    assert status_tag(page) == "Waiting for email confirmation"
+    assert_no_axe_violations(page)
+    tab_to(page, "Confirm my place")
+    with page.expect_navigation(url=MANAGE_PAGE):
+        page.keyboard.press("Enter")
+    assert "Your place is confirmed" in page.locator(".govuk-notification-banner").inner_text()
+    assert_no_axe_violations(page)
+    held.refresh_from_db()
+    assert held.status == Booking.Status.CONFIRMED
+
+    lapsed = book(trusted, "lapsed@example.org")
+    email_confirmation.release_unconfirmed_holds(now=lapsed.hold_expires_at)
+    page.goto(live_server.url + manage_path(lapsed))
+    assert status_tag(page) == "Email not confirmed in time"
     assert_no_axe_violations(page)

@@ -13,6 +13,7 @@ from bookyourplace.bookings import services
 from bookyourplace.bookings.links import manage_token
 from bookyourplace.bookings.models import Booking
 from bookyourplace.core.testing import booking_form_data, text_of
+from bookyourplace.notifications.models import Email
 from bookyourplace.programmes.models import Programme, Session
 
 SECRET_LINK = "https://teams.microsoft.com/l/meetup-join/secret-joining-link"
@@ -176,13 +177,20 @@ def test_empty_booking_form_lists_every_problem_with_links_to_the_fields(client,
         ("organisation", "O" * 201, "Organisation must be 200 characters or fewer"),
         ("sector", "astronauts", "Select the sector you work in"),
         ("access_needs", "x" * 1001, "Access needs must be 1000 characters or fewer"),
-        ("first_name", "Sam\x00", "Null characters are not allowed."),
+        ("first_name", "Sam\x00", "First name must not contain line breaks or special characters"),
+        # Issue 10, point 5: a line break in a name broke the line manager's copy's headers.
+        ("first_name", "Sam\r\nBcc: everyone@example.org", "First name must not contain line breaks or special characters"),
+        ("last_name", "Patel\n", "Last name must not contain line breaks or special characters"),
+        ("organisation", "University\u2028Hospitals", "Organisation must not contain line breaks or special characters"),
+        ("job_title", "Nurse\u202e", "Job title or role must not contain line breaks or special characters"),
+        ("job_title", "Safeguarding\tnurse", "Job title or role must not contain line breaks or special characters"),
     ],
 )
 def test_booking_form_gives_a_specific_message(client, session, field, value, message):
     response = client.post(book_url(session), booking_form_data(**{field: value}))
 
     assert message in response.content.decode()
+    assert f"There is a problem {message}" in text_of(response)  # in the error summary too
     assert Booking.objects.count() == 0
 
 
@@ -194,17 +202,22 @@ def test_booking_form_keeps_what_was_typed_when_there_is_an_error(client, sessio
     assert 'value="health" checked' in html
 
 
-def test_booking_shows_a_confirmation_with_the_reference(client, session):
-    response = client.post(book_url(session), booking_form_data(), follow=True)
+def test_booking_shows_check_your_email_without_the_booking(client, session, run_worker):
+    response = client.post(book_url(session), booking_form_data(email="Sam.Patel@NHS.net"), follow=True)
 
     booking = Booking.objects.get()
     page = text_of(response)
     assert response.redirect_chain[-1][0].endswith("/book/confirmed/")
-    assert f"Booking confirmed Your reference {booking.reference}" in page
-    assert "We have sent an email to sam.patel@nhs.net" in page
-    assert "What happens next" in page
-    # The manage link goes only to the inbox, proving the booker owns the address.
+    assert f"Check your email We are sending an email to sam.patel@nhs.net about {session.title}." in page
+    assert "check your junk or spam folder" in page.lower()
+    assert "If it has still not arrived, contact Coventry Prevent Partnership at prevent@coventry.example" in page
+    # The reference, status and manage link go only to the inbox (issue 10, point 7).
+    assert booking.reference not in page
+    assert "Booking confirmed" not in page
     assert manage_token(booking) not in response.content.decode()
+    run_worker()
+    [confirmation] = mail.outbox
+    assert booking.reference in confirmation.body and manage_token(booking) in confirmation.body
 
 
 def test_confirmation_page_is_only_for_the_browser_that_booked(client, session):
@@ -217,6 +230,16 @@ def test_confirmation_page_is_only_for_the_browser_that_booked(client, session):
     assert response["Location"] == session.get_absolute_url()
 
 
+def test_check_your_email_page_is_only_for_the_session_booked(client, make_session):
+    booked, other = make_session(), make_session(title="Another session")
+    client.post(book_url(booked), booking_form_data())
+
+    response = client.get(reverse("public:booking_confirmed", args=[other.programme.slug, other.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == other.get_absolute_url()
+
+
 def test_booking_twice_with_the_same_email_resends_the_link_and_reveals_nothing(client, session, run_worker):
     client.post(book_url(session), booking_form_data())
     other_browser = Client()
@@ -226,8 +249,8 @@ def test_booking_twice_with_the_same_email_resends_the_link_and_reveals_nothing(
     )
 
     page = text_of(response)
-    assert "You already have a place on this session" in page
-    assert "We have sent the link to manage that booking to the email address again" in page
+    assert "Check your email We are sending an email to sam.patel@nhs.net" in page
+    assert "already" not in page
     assert "Patel" not in page and Booking.objects.get().reference not in page
     assert Booking.objects.count() == 1
     run_worker()
@@ -236,6 +259,101 @@ def test_booking_twice_with_the_same_email_resends_the_link_and_reveals_nothing(
         f"Manage your booking: {session.title}",
     ]
     assert manage_token(Booking.objects.get()) in mail.outbox[1].body
+
+
+# --- Nobody can learn whether a person booked (issue 10, point 7) -----------------------------
+
+
+def _final_answer(session, email, **data):
+    """What a stranger's browser ends up with after posting the form: the last response,
+    its status, its headers (cookie values aside) and its body with the address typed taken out."""
+    browser = Client()
+    first = browser.post(book_url(session), booking_form_data(email=email, **data))
+    final = browser.get(first["Location"]) if first.status_code == 302 else first
+    # Expires is the clock's time (never_cache), which moves between the two requests.
+    headers = {name: value for name, value in first.headers.items() if name not in ("Set-Cookie", "Expires")}
+    return (
+        first.status_code,
+        headers,
+        sorted(first.cookies),
+        final.status_code,
+        {name: value for name, value in final.headers.items() if name != "Expires"},
+        final.content.replace(email.encode(), b"ADDRESS"),
+    )
+
+
+@pytest.mark.parametrize("capacity", [1, 50], ids=["full", "open"])
+@pytest.mark.parametrize("waiting_list", ["", "yes"], ids=["place", "waiting-list"])
+def test_a_booked_and_an_unbooked_address_get_the_same_answer(make_session, attendee_details, run_worker, capacity, waiting_list):
+    session = make_session(capacity=capacity)
+    booked = services.book_place(session_id=session.pk, attendee=attendee_details("booked@example.org"))
+    run_worker()
+    mail.outbox.clear()
+
+    # Addresses of the same length, so even Content-Length cannot tell them apart.
+    for_booked = _final_answer(session, "booked@example.org", waiting_list=waiting_list)
+    for_stranger = _final_answer(session, "nobody@example.org", waiting_list=waiting_list)
+
+    assert for_booked == for_stranger
+    assert Booking.objects.filter(email="booked@example.org").count() == 1
+    run_worker()
+    to_booked = [m for m in mail.outbox if m.to == ["booked@example.org"]]
+    assert [m.subject for m in to_booked] == [f"Manage your booking: {session.title}"]
+    assert manage_token(booked) in to_booked[0].body
+
+
+# --- The honeypot (issue 10, point 5) --------------------------------------------------------
+
+
+def test_booking_form_has_a_honeypot_people_never_see_or_hear(client, session):
+    html = client.get(book_url(session)).content.decode()
+
+    box = re.search(r'<div class="byp-honeypot" aria-hidden="true"><label for="id_website">[^<]+</label><input [^>]*>', html)
+    assert box, "no hidden honeypot"
+    assert 'tabindex="-1"' in box.group() and 'autocomplete="off"' in box.group() and 'name="website"' in box.group()
+    assert "style=" not in box.group()  # hidden by the stylesheet: the CSP forbids inline styles
+
+
+@pytest.mark.parametrize("capacity", [1, 50], ids=["full-waiting-list", "open"])
+def test_a_filled_honeypot_books_nothing_and_answers_as_a_booking(make_session, attendee_details, caplog, capacity):
+    from bookyourplace.privacy.models import AuditEvent
+
+    session = make_session(capacity=capacity)
+    if capacity == 1:
+        services.book_place(session_id=session.pk, attendee=attendee_details("first@example.org"))
+    waiting = "yes" if capacity == 1 else ""
+    by_a_person = _final_answer(session, "person@example.org", waiting_list=waiting)
+    kept = (Booking.objects.count(), Email.objects.count(), AuditEvent.objects.count())
+
+    with caplog.at_level("WARNING", logger="bookyourplace.public.views"):
+        by_a_script = _final_answer(session, "script@example.org", waiting_list=waiting, website="https://pills.example")
+
+    # The script cannot tell it was caught; nothing of it is kept, not even in the log.
+    assert by_a_script == by_a_person
+    assert (Booking.objects.count(), Email.objects.count(), AuditEvent.objects.count()) == kept
+    assert "honeypot" in caplog.text
+    assert "script@example.org" not in caplog.text and "Patel" not in caplog.text
+
+
+def test_a_filled_honeypot_on_a_full_session_gets_fully_booked_like_anyone(client, make_session, attendee_details):
+    session = make_session(capacity=1)
+    services.book_place(session_id=session.pk, attendee=attendee_details("first@example.org"))
+
+    response = client.post(book_url(session), booking_form_data(website="x"))
+
+    assert response.status_code == 409
+    assert "Sorry, this session is fully booked." in text_of(response)
+
+
+def test_on_a_full_session_a_booked_address_is_told_fully_booked_like_anyone(client, make_session, attendee_details):
+    session = make_session(capacity=1)
+    services.book_place(session_id=session.pk, attendee=attendee_details("booked@example.org"))
+
+    response = client.post(book_url(session), booking_form_data(email="booked@example.org"))
+
+    assert response.status_code == 409
+    assert "Fully booked" in text_of(response)
+    assert "already" not in text_of(response)
 
 
 def test_booking_a_full_session_says_fully_booked(client, make_session, attendee_details):

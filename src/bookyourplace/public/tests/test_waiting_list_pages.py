@@ -3,6 +3,7 @@ that has not opened yet."""
 
 from datetime import timedelta
 
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -87,7 +88,7 @@ def test_booking_form_of_a_full_session_is_the_waiting_list_form(client, make_se
     assert "Book my place" not in page
 
 
-def test_joining_the_waiting_list_from_the_form_shows_the_position(client, make_session):
+def test_joining_the_waiting_list_from_the_form_emails_the_position(client, make_session, run_worker):
     # Arrange
     session = make_session(capacity=1)
     book(session, "first@coventry.gov.uk")
@@ -95,18 +96,23 @@ def test_joining_the_waiting_list_from_the_form_shows_the_position(client, make_
     # Act
     response = client.post(book_url(session), booking_form_data(waiting_list="yes"), follow=True)
 
-    # Assert
+    # Assert: the page says only "check your email" (issue 10, point 7); the email and the
+    # manage page say where they are.
     page = text_of(response)
     booking = Booking.objects.get(email="sam.patel@nhs.net")
     assert booking.status == Booking.Status.WAITING
     assert response.redirect_chain[-1][0].endswith("/book/confirmed/")
-    assert "You are on the waiting list" in page
-    assert "You are 1st on the waiting list" in page
-    assert f"Your reference {booking.reference}" in page
+    assert "Check your email We are sending an email to sam.patel@nhs.net" in page
+    assert booking.reference not in page and "1st" not in page
     assert SECRET_LINK not in response.content.decode()
     assert list(Email.objects.filter(to="sam.patel@nhs.net").values_list("kind", flat=True)) == [
         "waiting_list_joined"
     ]
+    run_worker()
+    [joined] = [m for m in mail.outbox if m.to == ["sam.patel@nhs.net"]]
+    assert "You are 1st in the queue." in joined.body
+    assert booking.reference in joined.body
+    assert "You are 1st on the waiting list" in text_of(client.get(manage_url_for(booking)))
 
 
 def test_the_second_person_to_join_is_second(client, make_session):
@@ -114,9 +120,10 @@ def test_the_second_person_to_join_is_second(client, make_session):
     book(session, "first@coventry.gov.uk")
     book(session, "wait1@coventry.gov.uk", waiting=True)
 
-    response = client.post(book_url(session), booking_form_data(waiting_list="yes"), follow=True)
+    client.post(book_url(session), booking_form_data(waiting_list="yes"))
 
-    assert "You are 2nd on the waiting list" in text_of(response)
+    booking = Booking.objects.get(email="sam.patel@nhs.net")
+    assert "You are 2nd on the waiting list" in text_of(client.get(manage_url_for(booking)))
 
 
 def test_a_form_that_did_not_say_waiting_list_does_not_join_it(client, make_session):
@@ -198,8 +205,8 @@ def test_leaving_the_waiting_list_from_the_manage_page(client, make_session):
 # --- Approval -------------------------------------------------------------------------------
 
 
-def test_a_booking_waiting_for_approval_says_booking_received(client, programme, make_session):
-    # Arrange
+def test_a_booking_waiting_for_approval_says_so_on_the_manage_page_only(client, programme, make_session):
+    # Arrange: trusted domains, so the address is confirmed first (issue 10, point 5)
     programme.approval_mode = ApprovalMode.TRUSTED_DOMAINS
     programme.trusted_domains = "coventry.gov.uk"
     programme.save()
@@ -207,15 +214,14 @@ def test_a_booking_waiting_for_approval_says_booking_received(client, programme,
 
     # Act
     response = client.post(book_url(session), booking_form_data(email="sam@gmail.com"), follow=True)
+    booking = Booking.objects.get(email="sam@gmail.com")
+    client.post(reverse("public:confirm_email", kwargs={"token": manage_token(booking)}))
 
     # Assert
     page = text_of(response)
-    booking = Booking.objects.get(email="sam@gmail.com")
-    assert booking.status == Booking.Status.PENDING
-    assert "Booking received" in page
-    assert "Booking confirmed" not in page
-    assert "This session needs an organiser to approve each booking." in page
+    assert "Check your email" in page and "Booking confirmed" not in page
     assert SECRET_LINK not in response.content.decode()
+    assert status_of(booking) == Booking.Status.PENDING
     manage_page = client.get(manage_url_for(booking)).content.decode()
     assert "Waiting for approval" in manage_page
     assert SECRET_LINK not in manage_page
