@@ -131,6 +131,11 @@ class Booking(models.Model):
         return self.status == self.Status.UNCONFIRMED_EMAIL
 
     @property
+    def has_ended(self) -> bool:
+        """Cancelled, not approved, or an offer or hold that ran out: on nothing any more."""
+        return self.status not in self.ACTIVE_STATUSES
+
+    @property
     def holds_a_place(self) -> bool:
         return self.status in self.HOLDING_STATUSES
 

@@ -110,7 +110,9 @@ def build_invite(
     event.add("dtend", session.ends_at.astimezone(tz))
     event.add("location", session.location_text if session.is_online else _full_address(session))
     event.add("description", _description(booking, manage_url, method))
-    event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")
+    # A place not yet confirmed (waiting for approval, on the waiting list, offered, held until
+    # the address is confirmed) is in the calendar as tentative, never as a confirmed meeting.
+    event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED" if booking.is_confirmed else "TENTATIVE")
     event.add("transp", "OPAQUE")
 
     organizer = vCalAddress(f"mailto:{organiser.contact_email}")

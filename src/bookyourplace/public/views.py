@@ -287,7 +287,9 @@ def accept_offer(request, token):
 @_allow("GET", "HEAD")
 def manage_calendar(request, token):
     booking = _booking_from_token(token)
-    cancelled = booking.is_cancelled or booking.session.is_cancelled
+    # A booking that has ended (cancelled, not approved, an offer or hold that ran out) gets the
+    # withdrawal, so a calendar that took an earlier invite removes the event.
+    cancelled = booking.has_ended or booking.session.is_cancelled
     invite = build_invite(
         booking=booking,
         method=CANCEL if cancelled else REQUEST,

@@ -435,6 +435,33 @@ def test_calendar_download_is_the_current_invite(client, booking):
     assert event.decoded("DTSTART") == booking.session.starts_at
 
 
+@pytest.mark.parametrize(
+    "status, method, event_status",
+    [
+        (Booking.Status.CONFIRMED, "REQUEST", "CONFIRMED"),
+        (Booking.Status.PENDING, "REQUEST", "TENTATIVE"),
+        (Booking.Status.WAITING, "REQUEST", "TENTATIVE"),
+        (Booking.Status.OFFERED, "REQUEST", "TENTATIVE"),
+        (Booking.Status.UNCONFIRMED_EMAIL, "REQUEST", "TENTATIVE"),
+        (Booking.Status.REJECTED, "CANCEL", "CANCELLED"),
+        (Booking.Status.OFFER_EXPIRED, "CANCEL", "CANCELLED"),
+        (Booking.Status.HOLD_EXPIRED, "CANCEL", "CANCELLED"),
+        (Booking.Status.CANCELLED, "CANCEL", "CANCELLED"),
+    ],
+)
+def test_calendar_download_says_how_sure_the_place_is(client, booking, status, method, event_status):
+    # A calendar must not show a place waiting for approval as a confirmed meeting, nor keep
+    # one that was not approved or ran out.
+    Booking.objects.filter(pk=booking.pk).update(status=status)
+
+    response = client.get(reverse("public:manage_calendar", kwargs={"token": manage_token(booking)}))
+
+    assert response["Content-Type"] == f"text/calendar; charset=utf-8; method={method}"
+    calendar = Calendar.from_ical(response.content)
+    assert str(calendar["METHOD"]) == method
+    assert str(calendar.walk("VEVENT")[0]["STATUS"]) == event_status
+
+
 def test_cancelling_asks_for_confirmation_first(client, booking):
     response = client.get(reverse("public:cancel", kwargs={"token": manage_token(booking)}))
 
