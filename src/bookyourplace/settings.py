@@ -368,9 +368,10 @@ BYP_RATE_LIMITS = {
     # A script firing 30 posts a second is stopped after 4 seconds, and gets at most 1,000
     # in 10 minutes however it paces itself.
     "booking_per_address": env.str("BYP_RATE_LIMIT_BOOKING_PER_ADDRESS", default="120/10s,1000/10m"),
-    # Per email address: a person books each session once; several sessions and a few
-    # mistakes stay well under 20 an hour.
-    "booking_per_email": env.str("BYP_RATE_LIMIT_BOOKING_PER_EMAIL", default="20/1h"),
+    # Per email address: a person books each session once; a whole week's sessions and a few
+    # mistakes stay under 20 in 10 minutes. Short, because anyone can type another person's
+    # address: posting it 20 times holds that person back for 10 minutes at most.
+    "booking_per_email": env.str("BYP_RATE_LIMIT_BOOKING_PER_EMAIL", default="20/10m"),
     # The line manager's copy, per line manager address across all bookers. Over it the
     # booking still goes through, without the copy (refusing it would let anyone block a real
     # manager's staff from booking): it only stops the council's mail being aimed at someone.

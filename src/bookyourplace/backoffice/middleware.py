@@ -21,6 +21,7 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         if self._prefix is None:
             self._prefix = reverse("backoffice:dashboard")
-        if request.path.startswith(self._prefix):
+        # "/backoffice" too: the redirect to "/backoffice/" is the back office's answer.
+        if request.path.startswith(self._prefix) or request.path == self._prefix.rstrip("/"):
             add_never_cache_headers(response)
         return response

@@ -7,9 +7,9 @@ service asks `allows` before doing something it may quietly skip (the line manag
 Counting: a sliding window estimated from two fixed ones (this window's count, plus the last
 one's weighed by how much of it is still within reach), kept in the "rate_limits" cache and
 raised with `cache.add` and `cache.incr` (both atomic on Redis and, within a process, on the
-memory cache), so two requests at once never both pass as the last one allowed. Every attempt
-counts, allowed or not and whoever the key belongs to, so the answer never
-says whether an address has a booking or an account. A cache that cannot be reached lets
+memory cache), so two requests at once never both pass as the last one allowed. Every allowed
+attempt counts, whoever the key belongs to, so the answer never says whether an address has a
+booking or an account; a refused one is taken back off (it did nothing). A cache that cannot be reached lets
 requests through (logged): the limits guard against abuse, they must not take the site down.
 
 Written here rather than with django-ratelimit: that needs a request for every check (the line
@@ -77,7 +77,7 @@ def hit(limit: str, key: str | None) -> int:
     # Hashed: no email address sits in the cache, and every key has the same short length.
     digest = salted_hmac("bookyourplace.core.rate_limits", key.strip().lower(), algorithm="sha256").hexdigest()[:32]
     cache = caches[CACHE_ALIAS]
-    wait, refused = 0.0, False
+    wait, refused, counted = 0.0, False, []
     for rate in rates:
         window = int(now // rate.seconds)
         elapsed = now / rate.seconds - window  # the part of this window gone, 0 to 1
@@ -91,6 +91,7 @@ def hit(limit: str, key: str | None) -> int:
             except ValueError:  # culled between add and incr
                 count = 1
                 cache.set(counter, count, timeout=2 * rate.seconds + _SPARE_SECONDS)
+            counted.append(counter)
             before = cache.get(f"rl:{limit}:{rate.seconds}:{window - 1}:{digest}", 0)
         except Exception:
             logger.warning("Rate limit %s not checked: the cache cannot be reached", limit, exc_info=True)
@@ -100,10 +101,24 @@ def hit(limit: str, key: str | None) -> int:
         # alone, twice the number cannot pass across a window's edge.
         if before * (1 - elapsed) + count > rate.count:
             refused = True
-            wait = max(wait, _seconds_until_allowed(rate, before, count, elapsed))
+            # Counted without this attempt, which is taken back below.
+            wait = max(wait, _seconds_until_allowed(rate, before, count - 1, elapsed))
             if _first_refusal(cache, counter, rate):
                 logger.warning("Rate limit %s reached (%s/%ss) by %s", limit, rate.count, rate.seconds, digest[:8])
+    if refused:
+        _take_back(cache, counted)
     return max(1, math.ceil(wait)) if refused else 0
+
+
+def _take_back(cache, counters: list[str]) -> None:
+    """A refused attempt did nothing, so it is not counted: retrying does not push the wait
+    further off, and someone posting another person's address holds it back for one window
+    at most, not for as long as they keep going."""
+    for counter in counters:
+        try:
+            cache.decr(counter)
+        except Exception:  # expired meanwhile, or the cache went away: nothing to undo
+            pass
 
 
 def _first_refusal(cache, counter: str, rate: Rate) -> bool:

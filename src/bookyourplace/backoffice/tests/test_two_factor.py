@@ -338,16 +338,23 @@ def test_the_admin_opens_to_a_superuser_verified_with_their_code(client, superus
     assert client.get(reverse("admin:auth_user_change", args=[person.pk])).status_code == 200
 
 
-def test_the_admins_own_sign_in_asks_for_the_code(client, superuser, superuser_device):
+def test_the_admin_has_no_sign_in_of_its_own(client, superuser, superuser_device):
+    # django-otp's admin sign-in would verify a session with a recovery code without telling
+    # the owner or the audit log: the only way in is the back office's sign-in and code step.
+    recovery = StaticDevice.objects.create(user=superuser, name="Recovery codes")
+    recovery.token_set.create(token="abcd2345")
     login = reverse("admin:login")
-    fields = {"username": "root@coventry.gov.uk", "password": PASSWORD, "otp_device": superuser_device.persistent_id}
 
-    without = client.post(login, {**fields, "otp_token": ""})
-    assert without.status_code == 200 and client.get(reverse("admin:index")).status_code == 302
+    page = client.get(login + "?next=/admin/auth/user/")
+    assert page.status_code == 302
+    assert page.url == reverse("backoffice:sign_in") + "?next=/admin/auth/user/"
 
-    with_code = client.post(login + "?next=/admin/", {**fields, "otp_token": code_for(superuser_device)})
-    assert with_code.status_code == 302
-    assert client.get(reverse("admin:index")).status_code == 200
+    fields = {"username": "root@coventry.gov.uk", "password": PASSWORD}
+    for device, token in ((superuser_device, code_for(superuser_device)), (recovery, "abcd2345")):
+        posted = client.post(login, {**fields, "otp_device": device.persistent_id, "otp_token": token})
+        assert posted.status_code == 302 and posted.url.startswith(reverse("backoffice:sign_in"))
+        assert client.get(reverse("admin:index")).status_code == 302
+    assert recovery.token_set.filter(token="abcd2345").exists()  # not spent
 
 
 # --- 4. No open redirect ---------------------------------------------------------------------------
@@ -432,6 +439,7 @@ def test_back_office_sign_in_and_error_pages_are_no_store(client, person, device
     assert_no_store(sign_in(client), "password step")
     assert_no_store(client.get(VERIFY), "code step")
     assert_no_store(client.get("/backoffice/no-such-page/"), "404")
+    assert_no_store(client.get("/backoffice"), "the redirect to /backoffice/")
     viewer = Client()
     sign_in_as(viewer, make_person(organiser, Role.VIEWER, email="vic@coventry.gov.uk").user)
     refused = viewer.get(reverse("backoffice:people"))

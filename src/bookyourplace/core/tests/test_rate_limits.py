@@ -37,7 +37,7 @@ def test_a_burst_is_refused_until_enough_of_it_has_slid_out(rate_limits_on, sett
     assert wait > 0
 
     rate_limits_on.advance(wait - 1)
-    assert hit("booking_per_address", "192.0.2.1") > 0  # too soon (and it counted)
+    assert hit("booking_per_address", "192.0.2.1") > 0  # too soon
     rate_limits_on.advance(30)
     assert hit("booking_per_address", "192.0.2.1") == 0
     assert hit("booking_per_address", "192.0.2.2") == 0  # another address was never held up
@@ -59,10 +59,25 @@ def test_the_wait_is_told_in_whole_seconds_until_one_more_would_pass(rate_limits
     hit("booking_per_email", "sam@example.org")
     hit("booking_per_email", "sam@example.org")
     wait = hit("booking_per_email", "sam@example.org")
-    # Three counted (the refused one too): one more passes when 3 x (1 - g) + 1 <= 2, g two
-    # thirds into the next minute: 45 s to this minute's end, then 40 s.
-    assert wait == 85
+    # Two counted (the refused one is not): one more passes when 2 x (1 - g) + 1 <= 2, g half
+    # way into the next minute: 45 s to this minute's end, then 30 s.
+    assert wait == 75
     rate_limits_on.advance(wait)
+    assert hit("booking_per_email", "sam@example.org") == 0
+
+
+def test_refused_attempts_do_not_push_the_wait_further_off(rate_limits_on, settings):
+    # Anyone can type another person's address: retrying, theirs or a stranger's, must not keep
+    # that person waiting longer than one window.
+    settings.BYP_RATE_LIMITS = {**settings.BYP_RATE_LIMITS, "booking_per_email": "2/10m"}
+    rate_limits_on.now = 1_800_000_000.0 + 600 * 100
+    hit("booking_per_email", "sam@example.org")
+    hit("booking_per_email", "sam@example.org")
+    first_wait = hit("booking_per_email", "sam@example.org")
+    for _ in range(50):
+        rate_limits_on.advance(1)
+        assert 0 < hit("booking_per_email", "sam@example.org") <= first_wait
+    rate_limits_on.advance(first_wait - 50)
     assert hit("booking_per_email", "sam@example.org") == 0
 
 
