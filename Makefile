@@ -8,13 +8,14 @@ TOOLS := var/tools
 LOCK_OPTIONS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 export PYTHONPATH := $(CURDIR)/src
 
-.PHONY: run test serve setup assets migrate demo chromium test-sqlite test-postgres check-deploy clean help bench lock audit
+.PHONY: run test serve setup assets migrate demo chromium test-sqlite test-postgres check-deploy clean help bench lock audit lint format
 
 help:
 	@echo "make run    - set up and start the demo on http://127.0.0.1:$(PORT) (SQLite, web and worker)"
 	@echo "make test   - set up and run every test (SQLite, then PostgreSQL)"
 	@echo "make serve  - production: gunicorn and the worker, settings from the environment"
 	@echo "make bench  - load-test the production setup on PostgreSQL and SQLite (about 12 minutes)"
+	@echo "make lint   - ruff (lint and format check) and the import contracts (import-linter)"
 	@echo "make lock   - refresh the lock files (requirements/*.txt) from pyproject.toml"
 	@echo "make audit  - check the locked packages for known vulnerabilities (pip-audit)"
 
@@ -80,6 +81,16 @@ chromium:
 	  if [ "$$(id -u)" != 0 ]; then echo "Run as root, or install it yourself: apt-get install chromium"; exit 1; fi; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null) || exit 1; \
 	fi
+
+# The layers of DEVELOPERS.md are contracts in pyproject.toml ([tool.importlinter]).
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check src bench scripts
+	$(VENV)/bin/ruff format --check src bench scripts
+	$(VENV)/bin/lint-imports
+
+format: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check --fix src bench scripts
+	$(VENV)/bin/ruff format src bench scripts
 
 test: setup $(VENV)/.installed-test chromium
 	$(MAKE) --no-print-directory test-sqlite

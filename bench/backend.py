@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import Client, PostLoad, booking_fields, booking_load, rush, wrk  # noqa: E402
 from service import ROOT, RssSampler, Service, SmtpSink, free_port, reset_peak, status_kb  # noqa: E402
 
-sys.path.insert(0, str(ROOT / "src"))
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]  # bookyourplace, and bench.settings
 
 PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 PG_DB = "bench_byp"
@@ -440,8 +440,10 @@ def _export(client: Client, service: Service, path: str) -> dict:
 def service_env(database_url: str, port: int, smtp_port: int, var_dir: Path, cache_url: str | None) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "EMAIL_", "CACHE_"))}
     env.update({
-        "PYTHONPATH": str(ROOT / "src"),
-        "DJANGO_SETTINGS_MODULE": "bookyourplace.settings",
+        # The repository's root too, for bench.settings: the service's settings plus the
+        # baselines (bench/baselines) under /bench-baseline/.
+        "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DEBUG": "0",
         "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -450,7 +452,6 @@ def service_env(database_url: str, port: int, smtp_port: int, var_dir: Path, cac
         "DATABASE_URL": database_url,
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
         "BYP_VAR_DIR": str(var_dir),
-        "BYP_BENCH_BASELINES": "1",
         "BYP_RATE_LIMITS": "0",  # every request comes from this one address
         "BIND": f"127.0.0.1:{port}",
     })

@@ -32,6 +32,7 @@ from urllib.parse import urlencode
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE.parent))  # bench.settings: the service's settings plus the baselines
 
 PG_DB = "profile_byp"
 BOOKINGS = 400  # per measurement, bounded
@@ -43,9 +44,9 @@ def setup(backend: str, workdir: Path, smtp_port: int) -> None:
 
     url = fresh_database(backend, PG_DB, workdir)
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="bookyourplace.settings", DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_SETTINGS_MODULE="bench.settings", DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="testserver", SITE_URL="https://testserver", BEHIND_PROXY="1", DATABASE_URL=url,
-        EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}", BYP_VAR_DIR=str(workdir), BYP_BENCH_BASELINES="1",
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}", BYP_VAR_DIR=str(workdir),
         BYP_RATE_LIMITS="0",
     )
     import django

@@ -3,7 +3,8 @@
 # Settings come from the environment (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, EMAIL_URL...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PYTHONPATH="$PWD/src" DJANGO_SETTINGS_MODULE=bookyourplace.settings
+# A settings module or path given by the caller is kept (make bench adds its baselines so).
+export PYTHONPATH="$PWD/src${PYTHONPATH:+:$PYTHONPATH}" DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-bookyourplace.settings}"
 PY=.venv/bin/python
 : "${SECRET_KEY:?Set SECRET_KEY (see README, Production)}"
 : "${ALLOWED_HOSTS:?Set ALLOWED_HOSTS to the host name of the site}"

@@ -1,21 +1,32 @@
-"""Fixtures shared by every app's tests: a published programme, sessions and the worker."""
+"""Fixtures shared by every app's tests: a published programme, sessions, the worker, an
+attendee's details, the rate limits on a clock the test moves, and (from core/testing) a real
+browser, SMTP servers on loopback and a live server for a rush of bookings.
 
-import os
+With CI=true nothing that needs PostgreSQL, the browser or their tools is skipped: it fails
+(`core/testing: unavailable`; scripts/test-postgres.sh for the PostgreSQL run itself).
+"""
+
 from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.core import mail
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
+from bookyourplace.bookings import testing as bookings_testing
+from bookyourplace.core import rate_limits
+from bookyourplace.core.testing import Clock
+
+# Fixtures defined in the testing modules, made available to every app's tests
+# (pytest_plugins may only be set in the root conftest, so they are imported instead).
+from bookyourplace.core.testing.browser import browser, page  # noqa: F401
+from bookyourplace.core.testing.live_server import booking_server  # noqa: F401
+from bookyourplace.core.testing.smtp import refusing_smtp_server, smtp_server, stopped_smtp_server  # noqa: F401
 from bookyourplace.programmes.models import Organiser, Programme, Session
-
-
-def pytest_collection_modifyitems(config, items):
-    # On CI, PostgreSQL and the browser must really run: a skipped browser test there is a failure.
-    if os.environ.get("CI") == "true":
-        config._byp_ci = True
+from bookyourplace.programmes.page_version import programme_changed
 
 
 @pytest.fixture
@@ -53,7 +64,10 @@ def make_session(programme):
             "capacity": 20,
         }
         fields.update(overrides)
-        return Session.objects.create(**fields)
+        session = Session.objects.create(**fields)
+        # As the services do: a new session shows on the programme's cached pages at once.
+        programme_changed(session.programme_id)
+        return session
 
     return make
 
@@ -83,19 +97,36 @@ def run_worker():
 
 
 @pytest.fixture
+def attendees(session, run_worker):
+    """Three confirmed attendees of an online session, their confirmations already sent."""
+    booked = [
+        bookings_testing.book(session, "alex@example.org", first_name="Alex", last_name="Smith"),
+        bookings_testing.book(session, "bea@example.org", first_name="Bea", last_name="Jones"),
+        bookings_testing.book(session, "cai@example.org", first_name="Cai", last_name="Evans"),
+    ]
+    run_worker()
+    mail.outbox.clear()
+    return booked
+
+
+@pytest.fixture
 def attendee_details():
-    from bookyourplace.bookings.services import AttendeeDetails
+    """``attendee_details(email, **overrides)``: Alex Smith's details (bookings/testing.py)."""
+    return bookings_testing.attendee_details
 
-    def make(email="alex.smith@coventry.gov.uk", **overrides):
-        fields = {
-            "first_name": "Alex",
-            "last_name": "Smith",
-            "email": email,
-            "organisation": "Coventry City Council",
-            "sector": "childrens_services",
-            "job_title": "Social worker",
-        }
-        fields.update(overrides)
-        return AttendeeDetails(**fields)
 
-    return make
+@pytest.fixture
+def clock(monkeypatch):
+    """The rate limits' clock, which the test moves instead of sleeping."""
+    clock = Clock()
+    monkeypatch.setattr(rate_limits, "_now", clock)
+    return clock
+
+
+@pytest.fixture
+def rate_limits_on(settings, clock):
+    """The limits on, as in production (the test settings switch them off), counting afresh."""
+    settings.BYP_RATE_LIMITS_ENABLED = True
+    caches[rate_limits.CACHE_ALIAS].clear()
+    yield clock
+    caches[rate_limits.CACHE_ALIAS].clear()

@@ -380,9 +380,3 @@ BYP_RATE_LIMITS = {
     "password_reset_per_address": env.str("BYP_RATE_LIMIT_PASSWORD_RESET_PER_ADDRESS", default="20/1h"),
     "password_reset_per_email": env.str("BYP_RATE_LIMIT_PASSWORD_RESET_PER_EMAIL", default="5/1h"),
 }
-
-# Benchmark baselines (`make bench`): minimal views under /bench-baseline/ to compare ours
-# against on the same server. Off by default; never switch it on in production.
-BYP_BENCH_BASELINES = env.bool("BYP_BENCH_BASELINES", default=False)
-if BYP_BENCH_BASELINES:
-    INSTALLED_APPS.append("bookyourplace.bench_baselines")

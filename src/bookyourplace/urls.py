@@ -39,10 +39,6 @@ urlpatterns = [
     path("", include("bookyourplace.public.urls")),
 ]
 
-if settings.BYP_BENCH_BASELINES:
-    # Minimal views `make bench` compares ours against; off unless BYP_BENCH_BASELINES=1.
-    urlpatterns.insert(0, path("bench-baseline/", include("bookyourplace.bench_baselines.urls")))
-
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

@@ -6,13 +6,18 @@ Viewer: read-only lists and reports; no changes and no exports of personal data.
 A Django superuser is an administrator of every organiser.
 """
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from bookyourplace.accounts.models import Role, StaffMember
 from bookyourplace.programmes.models import Organiser, Programme
 
+# request.user: a signed-in account, or nobody yet.
+AnyUser = AbstractBaseUser | AnonymousUser
 
-def staff_member(user) -> StaffMember | None:
+
+def staff_member(user: AnyUser) -> StaffMember | None:
     if not user.is_authenticated:
         return None
     try:
@@ -21,25 +26,25 @@ def staff_member(user) -> StaffMember | None:
         return None
 
 
-def role_of(user) -> str | None:
+def role_of(user: AnyUser) -> str | None:
     if user.is_authenticated and user.is_superuser:
         return Role.ADMINISTRATOR
     member = staff_member(user)
     return member.role if member else None
 
 
-def is_staff(user) -> bool:
+def is_staff(user: AnyUser) -> bool:
     return role_of(user) is not None
 
 
-def organisers_for(user) -> QuerySet[Organiser]:
+def organisers_for(user: AnyUser) -> QuerySet[Organiser]:
     if user.is_superuser:
         return Organiser.objects.all()
     member = staff_member(user)
     return Organiser.objects.filter(pk=member.organiser_id) if member else Organiser.objects.none()
 
 
-def programmes_for(user) -> QuerySet[Programme]:
+def programmes_for(user: AnyUser) -> QuerySet[Programme]:
     """The programmes this person can see."""
     if user.is_superuser:
         return Programme.objects.all()
@@ -51,25 +56,25 @@ def programmes_for(user) -> QuerySet[Programme]:
     return Programme.objects.filter(organiser_id=member.organiser_id)
 
 
-def can_view(user, programme: Programme) -> bool:
+def can_view(user: AnyUser, programme: Programme) -> bool:
     return programmes_for(user).filter(pk=programme.pk).exists()
 
 
-def can_edit(user, programme: Programme) -> bool:
+def can_edit(user: AnyUser, programme: Programme) -> bool:
     return role_of(user) in (Role.ADMINISTRATOR, Role.ORGANISER) and can_view(user, programme)
 
 
-def can_create_programmes(user) -> bool:
+def can_create_programmes(user: AnyUser) -> bool:
     return role_of(user) in (Role.ADMINISTRATOR, Role.ORGANISER)
 
 
-def can_export_personal_data(user, programme: Programme) -> bool:
+def can_export_personal_data(user: AnyUser, programme: Programme) -> bool:
     return can_edit(user, programme)
 
 
-def can_manage_people(user) -> bool:
+def can_manage_people(user: AnyUser) -> bool:
     return role_of(user) == Role.ADMINISTRATOR
 
 
-def can_read_audit_log(user) -> bool:
+def can_read_audit_log(user: AnyUser) -> bool:
     return role_of(user) == Role.ADMINISTRATOR

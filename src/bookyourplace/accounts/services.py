@@ -1,8 +1,8 @@
 """Back-office accounts: add a person, change their role or programmes, switch an account off.
 
-The back office and commands call these so the rules live once. A refusal is raised as
-StaffMemberError with a message fit to show the administrator. Every change is written to
-the audit log in the same transaction as the change.
+The back office and commands call these so the rules live once. A refusal is raised as a
+StaffMemberError or TwoFactorError (accounts/errors.py) with a message fit to show the person.
+Every change is written to the audit log in the same transaction as the change.
 """
 
 import secrets
@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -24,7 +25,9 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from bookyourplace.accounts.errors import StaffMemberError, TwoFactorError
 from bookyourplace.accounts.models import Role, StaffMember
+from bookyourplace.accounts.permissions import AnyUser
 from bookyourplace.core.formatting import date_and_time
 from bookyourplace.notifications.services import queue_account_email
 from bookyourplace.privacy.models import AuditEvent
@@ -32,16 +35,7 @@ from bookyourplace.privacy.services import Actor, record
 from bookyourplace.programmes.models import Organiser, Programme
 
 
-class StaffMemberError(ValueError):
-    """A back-office account cannot be added or changed as asked. The message says why;
-    ``field`` names the form field it is about, if any."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-def set_password_url(user) -> str:
+def set_password_url(user: AbstractBaseUser) -> str:
     """A one-off link to choose a password: Django's password-reset token for this user.
 
     The token is tied to the user's current password hash and last sign-in, so it stops
@@ -69,7 +63,7 @@ def _describe(member: StaffMember, programmes: list[Programme]) -> str:
     return _("%(role)s of %(programmes)s") % {"role": member.get_role_display(), "programmes": titles}
 
 
-def _name(user) -> str:
+def _name(user: AbstractBaseUser) -> str:
     return f"{user.get_full_name() or user.email} <{user.email}>"
 
 
@@ -183,10 +177,6 @@ def _is_self(member: StaffMember, actor: Actor) -> bool:
 # second factor it is meant to protect.
 
 
-class TwoFactorError(PermissionError):
-    """A two-factor change refused; the message is fit to show the person."""
-
-
 class TwoFactorChange(StrEnum):
     ADDED = "added"
     REPLACED = "replaced"
@@ -198,12 +188,12 @@ class TwoFactorChange(StrEnum):
 RECOVERY_CODE_COUNT = 10
 
 
-def has_authenticator(user) -> bool:
+def has_authenticator(user: AnyUser | None) -> bool:
     """The account has a confirmed authenticator (of any kind django-otp knows)."""
     return user is not None and user.is_authenticated and user_has_device(user, confirmed=True)
 
 
-def session_is_verified(user) -> bool:
+def session_is_verified(user: AnyUser | None) -> bool:
     """This request's session was verified with a code from one of the account's devices.
 
     `user` is `request.user`, on which django-otp's middleware sets `is_verified`."""
@@ -211,13 +201,13 @@ def session_is_verified(user) -> bool:
     return bool(user is not None and user.is_authenticated and callable(is_verified) and is_verified())
 
 
-def may_change_own_authenticator(user) -> bool:
+def may_change_own_authenticator(user: AnyUser | None) -> bool:
     """A first authenticator may be added from a password-only session (that is how set-up
     starts); once there is one, only a session verified with it may change it."""
     return session_is_verified(user) or not has_authenticator(user)
 
 
-def pending_authenticator(user) -> TOTPDevice:
+def pending_authenticator(*, user: AbstractBaseUser) -> TOTPDevice:
     """The authenticator being set up (not yet confirmed), made if there is none.
 
     An unconfirmed device verifies nothing, and the confirmed one stays until the new one's
@@ -230,7 +220,7 @@ def pending_authenticator(user) -> TOTPDevice:
     return device
 
 
-def confirm_authenticator(*, user, device: TOTPDevice, code: str, actor: Actor) -> TwoFactorChange | None:
+def confirm_authenticator(*, user: AbstractBaseUser, device: TOTPDevice, code: str, actor: Actor) -> TwoFactorChange | None:
     """Confirm the authenticator being set up with a code it shows; it replaces any other.
 
     Returns what changed, or None if the code is wrong. The owner is emailed and the change
@@ -259,7 +249,7 @@ def confirm_authenticator(*, user, device: TOTPDevice, code: str, actor: Actor) 
     return change
 
 
-def verify_sign_in_code(*, user, code: str, actor: Actor) -> Device | None:
+def verify_sign_in_code(*, user: AbstractBaseUser, code: str, actor: Actor) -> Device | None:
     """The account's device that accepts this code: the authenticator app's (6 digits) or,
     failing that, one of its recovery codes, which then stops working. None if neither does.
 
@@ -285,7 +275,7 @@ def verify_sign_in_code(*, user, code: str, actor: Actor) -> Device | None:
     return device
 
 
-def new_recovery_codes(*, user, actor: Actor) -> list[str]:
+def new_recovery_codes(*, user: AbstractBaseUser, actor: Actor) -> list[str]:
     """Make a new set of recovery codes for the account (the old ones stop working) and return
     them, to be shown once. Only from a session verified with the account's authenticator."""
     if not (session_is_verified(user) and has_authenticator(user)):
@@ -304,7 +294,7 @@ def new_recovery_codes(*, user, actor: Actor) -> list[str]:
     return codes
 
 
-def recovery_codes_left(user) -> int:
+def recovery_codes_left(user: AbstractBaseUser) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
@@ -337,16 +327,16 @@ def reset_two_factor(*, member: StaffMember, actor: Actor) -> StaffMember:
     return member
 
 
-def _devices(user) -> list[Device]:
+def _devices(user: AbstractBaseUser) -> list[Device]:
     """Every device of the account, of every kind django-otp has installed."""
     return list(devices_for_user(user, confirmed=None))
 
 
-def _member_of(user) -> StaffMember | None:
+def _member_of(user: AbstractBaseUser) -> StaffMember | None:
     return StaffMember.objects.filter(user=user).first()
 
 
-def _email_two_factor_change(user, change: TwoFactorChange, *, left: int = 0) -> None:
+def _email_two_factor_change(user: AbstractBaseUser, change: TwoFactorChange, *, left: int = 0) -> None:
     """Tell the owner, so a change they did not make does not go unnoticed."""
     if not user.email:
         return

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from bookyourplace.backoffice.views import audit, auth, people, programmes, sessions
-from bookyourplace.backoffice.views import bookings, exports, lifecycle
+from bookyourplace.backoffice.views import approvals, bookings, exports, programme_rules, waiting_list
 from bookyourplace.backoffice.views import messages as attendee_messages
 from bookyourplace.programmes.models import Programme
 
@@ -91,8 +91,8 @@ urlpatterns = [
     path("people/<id:member_id>/two-factor/reset/", people.person_reset_two_factor, name="person_reset_two_factor"),
     path("audit-log/", audit.audit_log, name="audit_log"),
     # Booking life cycle: approvals, waiting list, a programme's booking rules
-    path("sessions/<id:session_id>/approvals/", lifecycle.approvals_list, name="approvals"),
-    path("sessions/<id:session_id>/approvals/decide/", lifecycle.decide, name="approvals_decide"),
-    path("sessions/<id:session_id>/waiting-list/", lifecycle.waiting_list, name="waiting_list"),
-    path("programmes/<id:programme_id>/rules/", lifecycle.programme_rules, name="programme_rules"),
+    path("sessions/<id:session_id>/approvals/", approvals.approvals_list, name="approvals"),
+    path("sessions/<id:session_id>/approvals/decide/", approvals.decide, name="approvals_decide"),
+    path("sessions/<id:session_id>/waiting-list/", waiting_list.waiting_list, name="waiting_list"),
+    path("programmes/<id:programme_id>/rules/", programme_rules.programme_rules, name="programme_rules"),
 ]

@@ -7,7 +7,7 @@ from bookyourplace.programmes.models import Session
 
 
 def record_booking_event(
-    booking: Booking, session: Session, action: str, summary: str, actor: Actor | None = None
+    *, booking: Booking, session: Session, action: str, summary: str, actor: Actor | None = None
 ) -> AuditEvent:
     """Record `action` on `booking`, in the audit log of the session's programme; by the
     person booked unless another actor is given."""

@@ -3,13 +3,11 @@ booking; faces show it as it is (a form error, a page, problem JSON, a line on t
 
 from django.utils.translation import gettext_lazy as _
 
+from bookyourplace.core.errors import DomainError
 
-class BookingError(Exception):
+
+class BookingError(DomainError):
     message = _("Sorry, that booking could not be made.")
-
-    def __init__(self, message=None):
-        super().__init__(message or self.message)
-        self.message = message or self.message
 
 
 class SessionFull(BookingError):

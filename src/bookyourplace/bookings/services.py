@@ -87,10 +87,6 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def places_taken(session: Session) -> int:
-    return Booking.objects.filter(session=session, status__in=Booking.HOLDING_STATUSES).count()
-
-
 _REFUSALS = {
     State.CANCELLED: SessionCancelled,
     State.CLOSED: BookingClosed,
@@ -250,7 +246,7 @@ def _book_a_free_place(
 def _record_booking(*, booking: Booking, session: Session, actor: Actor | None) -> None:
     action = AuditEvent.Action.JOINED_WAITING_LIST if booking.is_waiting else AuditEvent.Action.BOOKED
     record_booking_event(
-        booking, session, action, actor=actor,
+        booking=booking, session=session, action=action, actor=actor,
         summary=f"{booking.get_status_display()}: {booking.reference} for {booking.full_name} on '{session.title}'",
     )
 
@@ -363,7 +359,7 @@ def cancel_booking(
         else:
             notifications.queue_booking_cancellation(booking=booking, withdraw_invite=had_invite)
         record_booking_event(
-            booking, session, AuditEvent.Action.CANCELLED_BOOKING, actor=actor,
+            booking=booking, session=session, action=AuditEvent.Action.CANCELLED_BOOKING, actor=actor,
             summary=f"Cancelled {booking.reference} ({booking.full_name})"
             + (f". Reason: {booking.cancellation_reason}" if booking.cancellation_reason else ""),
         )
@@ -381,7 +377,7 @@ def resend_confirmation(*, booking_id: int, actor: Actor) -> Booking:
             raise BookingError(_("Only a confirmed booking has a confirmation to re-send."))
         notifications.queue_booking_confirmation(booking=booking)
         record_booking_event(
-            booking, booking.session, AuditEvent.Action.RESENT_CONFIRMATION, actor=actor,
+            booking=booking, session=booking.session, action=AuditEvent.Action.RESENT_CONFIRMATION, actor=actor,
             summary=f"Re-sent the confirmation of {booking.reference} to {booking.email}",
         )
     return booking

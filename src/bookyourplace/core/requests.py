@@ -2,8 +2,6 @@ import ipaddress
 
 from django.conf import settings
 
-from bookyourplace.privacy.services import Actor
-
 
 def client_ip(request) -> str | None:
     """The caller's address: the one the nearest trusted proxy saw.
@@ -28,7 +26,3 @@ def client_ip(request) -> str | None:
     except ValueError:
         return remote
 
-
-def actor_for(request, label: str = "") -> Actor:
-    user = request.user if getattr(request, "user", None) is not None and request.user.is_authenticated else None
-    return Actor(user=user, ip_address=client_ip(request), label=label)

@@ -14,7 +14,6 @@ import string
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from bookyourplace.bookings.joining import joining_details_for
 from bookyourplace.bookings.links import manage_url
 from bookyourplace.bookings.models import Booking
+from bookyourplace.core.errors import DomainError
 from bookyourplace.core.formatting import session_date, time_range
 from bookyourplace.notifications.models import Email, Message
 from bookyourplace.notifications.tasks import deliver_outbox
@@ -46,6 +46,21 @@ PLACEHOLDERS = {
     "manage_link": gettext_lazy("their private link to manage or cancel their booking"),
     "joining_details": gettext_lazy("the joining link and instructions (online sessions only; empty for in-person)"),
 }
+
+
+class InvalidMessage(DomainError):
+    """The subject or body cannot be sent as written. ``problems`` holds every problem by the
+    field it is about (subject, body), so the form shows them all at once; ``message`` and
+    ``field`` are the first (None: not about one field)."""
+
+    def __init__(self, problems: dict[str | None, list[str]]):
+        field, messages = next(iter(problems.items()))
+        super().__init__(messages[0], field=field)
+        self.problems = problems
+
+
+class NobodyToMessage(DomainError):
+    message = gettext_lazy("There is nobody to send to.")
 
 
 @dataclass(frozen=True)
@@ -97,8 +112,8 @@ def _problems(template: str) -> list[str]:
     return problems
 
 
-def check_message(subject: str, body: str) -> None:
-    """Raise ValidationError (by field: subject, body) if the message cannot be sent as written."""
+def check_message(*, subject: str, body: str) -> None:
+    """Raise InvalidMessage (by field: subject, body) if the message cannot be sent as written."""
     errors: dict[str, list[str]] = {}
     subject = subject or ""
     body = body or ""
@@ -120,7 +135,7 @@ def check_message(subject: str, body: str) -> None:
         errors.setdefault("body", []).extend(_problems(body))
     errors = {field: problems for field, problems in errors.items() if problems}
     if errors:
-        raise ValidationError(errors)
+        raise InvalidMessage(errors)
 
 
 def joining_details(booking: Booking) -> str:
@@ -168,12 +183,12 @@ def fill(template: str, values: dict[str, str]) -> str:
         out.append(literal)
         if written is not None:
             if written not in PLACEHOLDERS:
-                raise ValidationError(_problems(template))
+                raise InvalidMessage({None: _problems(template)})
             out.append(values[written])
     return "".join(out)
 
 
-def render_for(draft, booking: Booking, *, preview: bool = False) -> tuple[str, str]:
+def render_for(draft: MessageDraft | Message, booking: Booking, *, preview: bool = False) -> tuple[str, str]:
     """(subject, text) of a message (or draft) as this attendee receives it; in a preview,
     with an example manage link in place of theirs."""
     values = placeholder_values(booking, preview=preview)
@@ -182,8 +197,8 @@ def render_for(draft, booking: Booking, *, preview: bool = False) -> tuple[str, 
     return subject, fill(draft.body, values)
 
 
-def preview_message(*, message_draft, booking: Booking) -> tuple[str, str]:
-    check_message(message_draft.subject, message_draft.body)
+def preview_message(*, message_draft: MessageDraft, booking: Booking) -> tuple[str, str]:
+    check_message(subject=message_draft.subject, body=message_draft.body)
     return render_for(message_draft, booking, preview=True)
 
 
@@ -203,14 +218,11 @@ def recipients(*, programme: Programme, session: Session | None = None) -> Query
 def messages_for(*, programme: Programme, session: Session | None = None) -> QuerySet[Message]:
     """Messages already sent to this session's (or to the whole programme's) attendees."""
     found = Message.objects.filter(programme=programme, session=session)
-    return found.select_related("created_by", "session").annotate(
+    # The programme too: each row's time is shown in the programme's time zone.
+    return found.select_related("created_by", "session", "programme").annotate(
         sent=Count("emails", filter=Q(emails__status=Email.Status.SENT)),
         failed=Count("emails", filter=Q(emails__status=Email.Status.FAILED)),
     )
-
-
-class NobodyToMessage(ValidationError):
-    pass
 
 
 def send_message(
@@ -234,7 +246,7 @@ def send_message(
     existing = Message.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
-    check_message(subject, body)
+    check_message(subject=subject, body=body)
     user = actor.user if actor.user is not None and getattr(actor.user, "is_authenticated", False) else None
     try:
         with transaction.atomic():
@@ -249,7 +261,7 @@ def send_message(
             )
             attendees = list(recipients(programme=programme, session=session))
             if not attendees:
-                raise NobodyToMessage(_("There is nobody to send to."))
+                raise NobodyToMessage()
             emails = Email.objects.bulk_create(
                 [Email(booking=b, kind=Email.Kind.MESSAGE, to=b.email, message=message) for b in attendees],
                 batch_size=500,

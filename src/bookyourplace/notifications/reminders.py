@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from bookyourplace.bookings.joining import may_see_joining_details_q
 from bookyourplace.bookings.models import Booking
+from bookyourplace.core.errors import DomainError
 from bookyourplace.notifications import services as notifications
 from bookyourplace.notifications.models import Email
 from bookyourplace.programmes.models import Programme, Session
@@ -51,11 +52,16 @@ def schedule(programme: Programme) -> list[Reminder]:
     return reminders
 
 
+# Also a ValueError while the back office's programme-rules form still catches that (issue 11).
+class InvalidReminderDays(DomainError, ValueError):
+    field = "reminder_days"
+
+
 def parse_reminder_days(text: str) -> str:
-    """Check an organiser's "5, 1" and return it tidied; ValueError with a message if wrong."""
+    """Check an organiser's "5, 1" and return it tidied; InvalidReminderDays if wrong."""
     days = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
     if not all(day.isdigit() and 0 < int(day) <= 60 for day in days):
-        raise ValueError(_("Enter whole numbers of days between 1 and 60, separated by commas, like 5, 1"))
+        raise InvalidReminderDays(_("Enter whole numbers of days between 1 and 60, separated by commas, like 5, 1"))
     return ",".join(str(n) for n in sorted({int(day) for day in days}, reverse=True))
 
 

@@ -13,7 +13,7 @@ to re-send rather than risk sending it twice.
 
 import logging
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
@@ -40,7 +40,7 @@ FIRST_RETRY_SECONDS = 30
 LONGEST_RETRY_SECONDS = 60 * 60
 
 
-def request_delivery(*, run_after=None) -> None:
+def request_delivery(*, run_after: datetime | None = None) -> None:
     """Ask the worker for a delivery run (now, or at ``run_after``).
 
     A run asked for now is not added when one is already waiting to start: that run sends
@@ -226,7 +226,7 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), LONGEST_RETRY_SECONDS))
 
 
-def has_due_email(*, now) -> bool:
+def has_due_email(*, now: datetime) -> bool:
     return _due(now).exists()
 
 
@@ -252,7 +252,7 @@ def _claim(*, now, limit: int, email_id: int | None = None) -> list[int]:
     return ids
 
 
-def recover_abandoned(*, now=None) -> int:
+def recover_abandoned(*, now: datetime | None = None) -> int:
     """Rows a killed worker left in SENDING, once their lease has passed."""
     now = now or timezone.now()
     stale = Email.objects.filter(status=Email.Status.SENDING, claimed_at__lt=now - claim_lease())
@@ -270,7 +270,7 @@ def claim_lease() -> timedelta:
     return timedelta(seconds=settings.BYP_EMAIL_CLAIM_LEASE_SECONDS)
 
 
-def deliver_due(*, batch_size: int = BATCH_SIZE, email_id: int | None = None, now=None) -> dict:
+def deliver_due(*, batch_size: int = BATCH_SIZE, email_id: int | None = None, now: datetime | None = None) -> dict[str, int]:
     """Send due emails over one SMTP connection until none are left (or the server fails).
 
     An email that cannot be built, or that the server refuses, fails alone (its reason kept

@@ -2,9 +2,12 @@
 
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.http import HttpRequest
 
+from bookyourplace.core.requests import client_ip
 from bookyourplace.privacy.models import AuditEvent
 
 
@@ -26,6 +29,13 @@ class Actor:
 
 
 SYSTEM = Actor(label="Book Your Place")
+
+
+def actor_for(request: HttpRequest, *, label: str = "") -> Actor:
+    """Who is making this request: the signed-in person, if any, from the client's address
+    (behind trusted proxies); ``label`` names an attendee, who has no account."""
+    user = request.user if getattr(request, "user", None) is not None and request.user.is_authenticated else None
+    return Actor(user=user, ip_address=client_ip(request), label=label)
 
 
 def record(
@@ -64,7 +74,7 @@ def _audit_removal_window(using: str = DEFAULT_DB_ALIAS):
                 cursor.execute("DELETE FROM privacy_audit_retention_window")
 
 
-def purge_audit_events_before(*, cutoff) -> int:
+def purge_audit_events_before(*, cutoff: datetime) -> int:
     """Delete audit events recorded before ``cutoff``; how many went.
 
     The one way audit rows can be removed (for the retention period to come): the model, its

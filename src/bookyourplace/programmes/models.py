@@ -111,16 +111,14 @@ class Programme(models.Model):
         if self._state.adding:
             super().save(*args, **kwargs)
             return
-        # Never write back a page version read earlier (bookings may have raised it since),
-        # and raise it: whatever changed may show on the public pages.
+        # Never write back a page version read earlier (bookings may have raised it since).
+        # Raising it is the job of the services that change what the public pages show
+        # (programmes/page_version.py: programme_changed), not of the model.
         fields = kwargs.get("update_fields")
         if fields is None:
             fields = [f.name for f in self._meta.concrete_fields if not f.primary_key]
         kwargs["update_fields"] = [name for name in fields if name != "page_version"]
         super().save(*args, **kwargs)
-        from bookyourplace.programmes.page_version import programme_changed  # it imports these models
-
-        programme_changed(self.pk)
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -186,11 +184,6 @@ class Session(models.Model):
         # Descriptions come from organisers and imports; never store markup we would not render.
         self.description = sanitise_description(self.description)
         super().save(*args, **kwargs)
-        # A new or changed session shows on the programme's public pages. Sessions are
-        # saved under their own row lock (or new), so this takes the programme's row second.
-        from bookyourplace.programmes.page_version import programme_changed  # it imports these models
-
-        programme_changed(self.programme_id)
 
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:

@@ -22,13 +22,15 @@ from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings import email_confirmation, waiting_list
 from bookyourplace.bookings.joining import joining_details_for
 from bookyourplace.bookings.links import manage_url
+from bookyourplace.core.errors import DomainError
 from bookyourplace.core.formatting import session_date
 from bookyourplace.core import rate_limits
-from bookyourplace.core.requests import actor_for, client_ip
+from bookyourplace.core.requests import client_ip
 from bookyourplace.notifications.invites import CANCEL, REQUEST, build_invite
+from bookyourplace.privacy.services import actor_for
 from bookyourplace.programmes.models import Organiser, Programme, Session
 from bookyourplace.bookings.forms import BookingForm
-from bookyourplace.public import page_cache
+from bookyourplace.public import errors, page_cache
 from bookyourplace.public.forms import CancelBookingForm
 
 logger = logging.getLogger(__name__)
@@ -166,10 +168,8 @@ def book(request, programme_slug, session_id):
                 )
         except bookings.AlreadyBooked:
             pass  # answered as a booking made: the service has emailed that address its link
-        except bookings.BookingError as refusal:
-            context["message"] = refusal.message
-            context["availability"] = places.availability(session)
-            return render(request, "public/booking_unavailable.html", context, status=409)
+        except DomainError as refusal:
+            return errors.unavailable_page(request, refusal, session=session)
         return _check_your_email(session, attendee.email)
 
     state = places.availability(session)
@@ -258,8 +258,8 @@ def confirm_email(request, token):
     if CancelBookingForm(request.POST).is_valid():
         try:
             booking = email_confirmation.confirm_email(booking_id=booking.pk, actor=actor_for(request, label=booking.full_name))
-        except bookings.BookingError as refusal:
-            messages.error(request, refusal.message)
+        except DomainError as refusal:
+            errors.flash(request, refusal)
         else:
             if booking.is_confirmed:
                 messages.success(request, _("Your place is confirmed. We have emailed you the details and a calendar invitation."))
@@ -274,8 +274,8 @@ def accept_offer(request, token):
     if CancelBookingForm(request.POST).is_valid():
         try:
             booking = waiting_list.accept_offer(booking_id=booking.pk, actor=actor_for(request, label=booking.full_name))
-        except bookings.BookingError as refusal:
-            messages.error(request, refusal.message)
+        except DomainError as refusal:
+            errors.flash(request, refusal)
         else:
             if booking.is_confirmed:
                 messages.success(request, _("Your place is confirmed. We have emailed you the details and a calendar invitation."))
@@ -308,8 +308,8 @@ def cancel(request, token):
     if request.method == "POST" and CancelBookingForm(request.POST).is_valid():
         try:
             bookings.cancel_booking(booking_id=booking.pk, actor=actor_for(request, label=booking.full_name))
-        except bookings.BookingError as refusal:
-            messages.error(request, refusal.message)
+        except DomainError as refusal:
+            errors.flash(request, refusal)
         else:
             if booking.is_waiting:
                 messages.success(request, _("You have left the waiting list."))

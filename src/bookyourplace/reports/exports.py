@@ -91,7 +91,7 @@ def booking_rows(bookings: QuerySet[Booking]) -> Iterator[list]:
         ]
 
 
-def neutralise(value):
+def neutralise(value: object) -> object:
     """Text a spreadsheet would run as a formula, made plain text by a leading apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value

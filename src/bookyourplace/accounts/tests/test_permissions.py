@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser, User
 
 from bookyourplace.accounts import permissions
 from bookyourplace.accounts.models import Role
-from bookyourplace.backoffice.tests.staff_accounts import make_person
+from bookyourplace.accounts.testing import make_person
 from bookyourplace.programmes.models import Organiser, Programme
 
 

@@ -9,8 +9,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bookyourplace.accounts import services
+from bookyourplace.accounts.errors import TwoFactorError
 from bookyourplace.accounts.models import Role
-from bookyourplace.backoffice.tests.staff_accounts import make_person
+from bookyourplace.accounts.testing import make_person
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor
 
@@ -46,9 +47,9 @@ def test_a_password_only_session_cannot_start_or_confirm_a_new_authenticator(mem
     pending = TOTPDevice.objects.create(user=member.user, name="Authenticator app", confirmed=False)
     user = as_session(member.user, verified=False)
 
-    with pytest.raises(services.TwoFactorError):
-        services.pending_authenticator(user)
-    with pytest.raises(services.TwoFactorError):
+    with pytest.raises(TwoFactorError):
+        services.pending_authenticator(user=user)
+    with pytest.raises(TwoFactorError):
         services.confirm_authenticator(user=user, device=pending, code=code_for(pending), actor=Actor(user=user))
 
     assert TOTPDevice.objects.filter(user=member.user, confirmed=True).count() == 1
@@ -59,7 +60,7 @@ def test_a_password_only_session_cannot_start_or_confirm_a_new_authenticator(mem
 def test_a_wrong_code_changes_nothing(member):
     old = TOTPDevice.objects.create(user=member.user, name="Authenticator app", confirmed=True)
     user = as_session(member.user, verified=True)
-    pending = services.pending_authenticator(user)
+    pending = services.pending_authenticator(user=user)
     wrong = next(c for c in ("000000", "111111", "222222") if c != code_for(pending))
 
     assert services.confirm_authenticator(user=user, device=pending, code=wrong, actor=Actor(user=user)) is None
@@ -70,7 +71,7 @@ def test_a_wrong_code_changes_nothing(member):
 def test_reset_needs_the_administrators_own_verified_session(member, admin, run_worker):
     TOTPDevice.objects.create(user=member.user, name="Authenticator app", confirmed=True)
 
-    with pytest.raises(services.TwoFactorError, match="Turn on two-factor sign-in for your own account"):
+    with pytest.raises(TwoFactorError, match="Turn on two-factor sign-in for your own account"):
         services.reset_two_factor(member=member, actor=Actor(user=as_session(admin.user, verified=False)))
     assert services.has_authenticator(member.user)
 
@@ -85,6 +86,6 @@ def test_reset_needs_the_administrators_own_verified_session(member, admin, run_
 
 
 def test_reset_refuses_an_account_without_two_factor(member, admin):
-    with pytest.raises(services.TwoFactorError, match="already off"):
+    with pytest.raises(TwoFactorError, match="already off"):
         services.reset_two_factor(member=member, actor=Actor(user=as_session(admin.user, verified=True)))
     assert not AuditEvent.objects.exists()

@@ -1,12 +1,18 @@
-"""Fixtures shared by the back office's tests: an organiser and a viewer, signed in, and bookings."""
+"""Fixtures shared by the back office's tests: an administrator, an organiser and a viewer,
+signed in, and bookings."""
 
 import pytest
 
-from bookyourplace.backoffice.tests.staff_accounts import staff
+from bookyourplace.accounts.models import Role
+from bookyourplace.accounts.testing import make_person, sign_in_as, staff
 from bookyourplace.bookings import services as bookings
 
-# pytest_plugins may only be set in the root conftest, so the browser fixtures are imported.
-from bookyourplace.public.tests.browser import browser, page  # noqa: F401
+
+@pytest.fixture
+def admin(client, organiser):
+    member = make_person(organiser, Role.ADMINISTRATOR, email="hana.ali@coventry.gov.uk", first_name="Hana", last_name="Ali")
+    sign_in_as(client, member.user)
+    return member
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from bookyourplace.accounts.models import Role
-from bookyourplace.backoffice.tests.staff_accounts import (
+from bookyourplace.accounts.testing import (
     make_person,
     sign_in_as,
 )
@@ -16,13 +16,6 @@ from bookyourplace.core.testing import text_of
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor, record
 from bookyourplace.programmes.models import Organiser, Programme
-
-
-@pytest.fixture
-def admin(client, organiser):
-    member = make_person(organiser, Role.ADMINISTRATOR, email="hana.ali@coventry.gov.uk", first_name="Hana", last_name="Ali")
-    sign_in_as(client, member.user)
-    return member
 
 
 def test_the_log_shows_when_who_from_where_and_what(client, admin, programme):

@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bookyourplace.backoffice.tests.staff_accounts import staff
+from bookyourplace.accounts.testing import staff
 from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings.models import Booking
+from bookyourplace.bookings.testing import places_taken
 from bookyourplace.core.testing import booking_form_data, text_of
 from bookyourplace.notifications.models import Email
 from bookyourplace.privacy.models import AuditEvent
@@ -252,7 +253,7 @@ def test_cancelling_for_someone_frees_the_place_and_emails_them_the_reason(clien
     booking.refresh_from_db()
     assert booking.is_cancelled
     assert booking.cancellation_reason == "The session is for health staff only."
-    assert bookings.places_taken(session) == 0
+    assert places_taken(session) == 0
     run_worker()
     assert [message.to for message in mail.outbox] == [["alex.smith@coventry.gov.uk"]]
     assert "The session is for health staff only." in mail.outbox[0].body

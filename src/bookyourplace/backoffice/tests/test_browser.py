@@ -18,25 +18,27 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bookyourplace.accounts.models import Role
-from bookyourplace.backoffice.tests.staff_accounts import PASSWORD, make_person
+from bookyourplace.accounts.testing import PASSWORD, make_person
 from bookyourplace.bookings import approvals
 from bookyourplace.bookings.models import Booking
 from bookyourplace.bookings.services import book_place, cancel_booking
+from bookyourplace.core.testing.browser import (
+    AXE_TAGS,
+    DESKTOP,
+    PHONE,
+    axe_source,
+    book_a_place,
+    choose_radio,
+    describe_violations,
+    focused_element,
+    reference_from_email,
+    tab_to,
+    type_into,
+)
 from bookyourplace.notifications import messaging
 from bookyourplace.notifications.models import Email
 from bookyourplace.privacy.services import Actor
 from bookyourplace.programmes.models import ApprovalMode, Programme, Session
-from bookyourplace.public.tests.browser import (
-    AXE_TAGS,
-    DESKTOP,
-    PHONE,
-    _axe_source,
-    describe_violations,
-    focused_element,
-    tab_to,
-    type_into,
-)
-from bookyourplace.public.tests.test_browser import book_a_place, choose_radio, reference_from_email
 
 pytestmark = pytest.mark.browser
 
@@ -276,7 +278,7 @@ class AxeSweep:
         self.checked: list[str] = []
 
     def check(self, page, label: str) -> None:
-        page.evaluate(_axe_source())
+        page.evaluate(axe_source())
         for name, size in VIEWPORTS.items():
             page.set_viewport_size(size)
             found = describe_violations(axe_violations(page))

@@ -7,10 +7,9 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from bookyourplace.accounts.models import Role
-from bookyourplace.backoffice.tests.staff_accounts import PASSWORD, make_person
+from bookyourplace.accounts.testing import PASSWORD, make_person
 from bookyourplace.core.requests import client_ip
 from bookyourplace.core.testing import booking_form_data
-from bookyourplace.core.tests.rate_limiting import clock, rate_limits_on  # noqa: F401
 from bookyourplace.privacy.models import AuditEvent
 
 EMAIL = "priya.shah@coventry.gov.uk"

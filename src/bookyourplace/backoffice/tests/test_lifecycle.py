@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from bookyourplace.backoffice.tests.staff_accounts import staff
+from bookyourplace.accounts.testing import staff
 from bookyourplace.bookings import email_confirmation
 from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings.models import Booking

@@ -4,11 +4,11 @@ import pytest
 from django.urls import reverse
 
 from bookyourplace.backoffice.tests.test_messages import compose_url, preview, send_form
-from bookyourplace.backoffice.tests.staff_accounts import staff
+from bookyourplace.accounts.testing import staff
 from bookyourplace.bookings import services as bookings
 from bookyourplace.core.testing import text_of
+from bookyourplace.core.testing.smtp import delivered_to
 from bookyourplace.notifications.models import Email, Message
-from bookyourplace.notifications.tests.test_delivery_isolation import delivered_to, refusing_smtp_server  # noqa: F401
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from bookyourplace.backoffice.tests.staff_accounts import staff
+from bookyourplace.accounts.testing import staff
 from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings.links import manage_token, manage_url
 from bookyourplace.core.testing import text_of
@@ -27,18 +27,6 @@ def viewer(client, organiser):
     user = staff(organiser, "viewer", email="victor@coventry.gov.uk", first_name="Victor", last_name="")
     client.force_login(user)
     return user
-
-
-@pytest.fixture
-def attendees(session, attendee_details, run_worker):
-    booked = [
-        bookings.book_place(session_id=session.pk, attendee=attendee_details("alex@example.org", first_name="Alex", last_name="Smith")),
-        bookings.book_place(session_id=session.pk, attendee=attendee_details("bea@example.org", first_name="Bea", last_name="Jones")),
-        bookings.book_place(session_id=session.pk, attendee=attendee_details("cai@example.org", first_name="Cai", last_name="Evans")),
-    ]
-    run_worker()
-    mail.outbox.clear()
-    return booked
 
 
 def compose_url(session):

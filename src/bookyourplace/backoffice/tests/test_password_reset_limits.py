@@ -7,9 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from bookyourplace.accounts.models import Role
-from bookyourplace.backoffice.tests.staff_accounts import make_person
+from bookyourplace.accounts.testing import make_person
 from bookyourplace.core.testing import text_of
-from bookyourplace.core.tests.rate_limiting import clock, rate_limits_on  # noqa: F401
 
 EMAIL = "priya.shah@coventry.gov.uk"
 

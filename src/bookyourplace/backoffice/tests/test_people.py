@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bookyourplace.accounts.models import Role, StaffMember
-from bookyourplace.backoffice.tests.staff_accounts import (
+from bookyourplace.accounts.testing import (
     PASSWORD,
     make_person,
     sign_in_as,
@@ -17,13 +17,6 @@ from bookyourplace.backoffice.tests.staff_accounts import (
 from bookyourplace.core.testing import text_of
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.programmes.models import Organiser, Programme
-
-
-@pytest.fixture
-def admin(client, organiser):
-    member = make_person(organiser, Role.ADMINISTRATOR, email="hana.ali@coventry.gov.uk", first_name="Hana", last_name="Ali")
-    sign_in_as(client, member.user)
-    return member
 
 
 def person_form(**overrides):

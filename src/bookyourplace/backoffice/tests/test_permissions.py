@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, get_resolver, reverse
 
 from bookyourplace.accounts.models import Role
-from bookyourplace.backoffice.tests.staff_accounts import make_person, sign_in_as
+from bookyourplace.accounts.testing import make_person, sign_in_as
 from bookyourplace.programmes.models import Organiser, Programme
 
 GET, POST = "GET", "POST"

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bookyourplace.backoffice.tests.staff_accounts import staff
+from bookyourplace.accounts.testing import staff
 from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings.links import manage_token
 from bookyourplace.bookings.models import Booking

@@ -15,7 +15,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bookyourplace.accounts.models import Role
-from bookyourplace.backoffice.tests.staff_accounts import PASSWORD, make_person
+from bookyourplace.accounts.testing import PASSWORD, make_person
 from bookyourplace.core.testing import text_of
 from bookyourplace.privacy.models import AuditEvent
 

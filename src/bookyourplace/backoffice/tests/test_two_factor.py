@@ -15,7 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bookyourplace.accounts.models import Role
-from bookyourplace.backoffice.tests.staff_accounts import PASSWORD, make_person, sign_in_as
+from bookyourplace.accounts.testing import PASSWORD, make_person, sign_in_as
 from bookyourplace.backoffice.tests.test_permissions import MATRIX, _ask, _url, world  # noqa: F401 (a fixture)
 from bookyourplace.core.testing import text_of
 from bookyourplace.privacy.models import AuditEvent

@@ -11,7 +11,7 @@ from bookyourplace.accounts import permissions
 from bookyourplace.backoffice.access import require, staff_required
 from bookyourplace.core.forms import GovukForm
 from bookyourplace.privacy.models import AuditEvent
-from bookyourplace.privacy.queries import AuditFilter, events_for_organisers
+from bookyourplace.accounts.audit_log import AuditFilter, events_for_organisers
 
 PER_PAGE = 100
 

@@ -22,13 +22,14 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from bookyourplace.accounts import services as accounts
+from bookyourplace.accounts.errors import TwoFactorError
 from bookyourplace.backoffice.access import safe_next, staff_required, to_code_step
 from bookyourplace.core.forms import GovukForm
 from bookyourplace.core import rate_limits
-from bookyourplace.core.requests import actor_for, client_ip
+from bookyourplace.core.requests import client_ip
 from bookyourplace.notifications.services import queue_account_email
 from bookyourplace.privacy.models import AuditEvent
-from bookyourplace.privacy.services import record
+from bookyourplace.privacy.services import actor_for, record
 
 
 class SignInForm(GovukForm, AuthenticationForm):
@@ -121,14 +122,14 @@ def two_factor_setup(request):
     code may get this far (else the password alone would replace the second factor)."""
     if not accounts.may_change_own_authenticator(request.user):
         return to_code_step(request)
-    device = accounts.pending_authenticator(request.user)
+    device = accounts.pending_authenticator(user=request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             change = accounts.confirm_authenticator(
                 user=request.user, device=device, code=form.cleaned_data["code"], actor=actor_for(request)
             )
-        except accounts.TwoFactorError:
+        except TwoFactorError:
             return to_code_step(request)
         if change is not None:
             otp_login(request, device)

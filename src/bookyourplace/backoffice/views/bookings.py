@@ -11,14 +11,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bookyourplace.accounts import permissions
+from bookyourplace.backoffice import errors
 from bookyourplace.backoffice.access import session_for, staff_required
 from bookyourplace.bookings import queries
 from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings.models import Booking, Sector
+from bookyourplace.core.errors import DomainError
 from bookyourplace.core.forms import GovukForm
-from bookyourplace.core.requests import actor_for
 from bookyourplace.privacy.models import AuditEvent
-from bookyourplace.privacy.services import record
+from bookyourplace.privacy.services import actor_for, record
 from bookyourplace.bookings.forms import BookingForm
 
 BOOKINGS_PER_PAGE = 50
@@ -187,8 +188,8 @@ def booking_new(request, session_id):
             booking = bookings.book_place(
                 session_id=session.pk, attendee=form.attendee(), actor=actor_for(request), address_proven=True
             )
-        except bookings.BookingError as refusal:
-            form.add_error(None, refusal.message)
+        except DomainError as refusal:
+            errors.add_to_form(form, refusal)
         else:
             messages.success(
                 request,
@@ -207,8 +208,8 @@ def booking_resend(request, booking_id):
     booking = booking_for(request, booking_id, edit=True)
     try:
         bookings.resend_confirmation(booking_id=booking.pk, actor=actor_for(request))
-    except bookings.BookingError as refusal:
-        messages.error(request, refusal.message)
+    except DomainError as refusal:
+        errors.flash(request, refusal)
     else:
         messages.success(
             request, _("Confirmation re-sent to %(email)s, with the calendar invite.") % {"email": booking.email}

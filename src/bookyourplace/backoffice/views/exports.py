@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from bookyourplace.accounts import permissions
 from bookyourplace.backoffice.access import programme_for, require, session_for, staff_required
-from bookyourplace.core.requests import actor_for
+from bookyourplace.privacy.services import actor_for
 from bookyourplace.reports import exports
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

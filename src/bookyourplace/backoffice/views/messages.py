@@ -4,7 +4,6 @@ import secrets
 
 from django import forms
 from django.contrib import messages as flash
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,11 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from bookyourplace.backoffice import errors
 from bookyourplace.backoffice.access import programme_for, session_for, staff_required
+from bookyourplace.core.errors import DomainError
 from bookyourplace.core.forms import GovukForm
-from bookyourplace.core.requests import actor_for
 from bookyourplace.notifications import messaging
 from bookyourplace.notifications.models import Email, Message
+from bookyourplace.privacy.services import actor_for
 
 RECIPIENTS_PER_PAGE = 100
 
@@ -41,11 +42,9 @@ class MessageForm(GovukForm):
     def clean(self):
         data = super().clean()
         try:
-            messaging.check_message(data.get("subject", ""), data.get("body", ""))
-        except ValidationError as problems:
-            for name, errors in problems.message_dict.items():
-                if name not in self.errors:
-                    self.add_error(name, errors)
+            messaging.check_message(subject=data.get("subject", ""), body=data.get("body", ""))
+        except DomainError as refusal:
+            errors.add_to_form(self, refusal)
         return data
 
     def draft(self) -> messaging.MessageDraft:

@@ -11,9 +11,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from bookyourplace.accounts import permissions
 from bookyourplace.accounts import services as accounts
 from bookyourplace.accounts.models import ROLE_HINTS, Role, StaffMember
+from bookyourplace.backoffice import errors
 from bookyourplace.backoffice.access import require, staff_required
+from bookyourplace.core.errors import DomainError
 from bookyourplace.core.forms import GovukForm
-from bookyourplace.core.requests import actor_for
+from bookyourplace.privacy.services import actor_for
 from bookyourplace.programmes.models import Organiser, Programme
 
 
@@ -121,8 +123,8 @@ def person_new(request):
                 programmes=data["programmes"],
                 actor=actor_for(request),
             )
-        except accounts.StaffMemberError as refusal:
-            form.add_error(refusal.field if refusal.field in form.fields else None, str(refusal))
+        except DomainError as refusal:
+            errors.add_to_form(form, refusal)
         else:
             messages.success(
                 request,
@@ -148,8 +150,8 @@ def person_edit(request, member_id):
             accounts.change_staff_member(
                 member=member, role=form.cleaned_data["role"], programmes=form.cleaned_data["programmes"], actor=actor_for(request)
             )
-        except accounts.StaffMemberError as refusal:
-            form.add_error(refusal.field if refusal.field in form.fields else None, str(refusal))
+        except DomainError as refusal:
+            errors.add_to_form(form, refusal)
         else:
             messages.success(request, _("Saved the role of %(name)s.") % {"name": _display_name(member)})
             return redirect("backoffice:people")
@@ -167,8 +169,8 @@ def person_switch_off(request, member_id):
     if request.method == "POST":
         try:
             accounts.deactivate_staff_member(member=member, actor=actor_for(request))
-        except accounts.StaffMemberError as refusal:
-            error = str(refusal)
+        except DomainError as refusal:
+            error = errors.page_error(refusal)
         else:
             messages.success(
                 request, _("The account of %(name)s is switched off. They can no longer sign in.") % {"name": _display_name(member)}
@@ -191,8 +193,8 @@ def person_reset_two_factor(request, member_id):
     if request.method == "POST":
         try:
             accounts.reset_two_factor(member=member, actor=actor_for(request))
-        except accounts.TwoFactorError as refusal:
-            error = str(refusal)
+        except DomainError as refusal:
+            error = errors.page_error(refusal)
         else:
             messages.success(
                 request,

@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from bookyourplace.accounts import permissions
+from bookyourplace.accounts import permissions, programme_teams
 from bookyourplace.backoffice.access import programme_for, require, staff_required
 from bookyourplace.bookings.availability import add_booking_counts
 from bookyourplace.core.forms import GovukForm
-from bookyourplace.core.requests import actor_for
-from bookyourplace.programmes import services
+from bookyourplace.privacy.services import actor_for
+from bookyourplace.programmes import copying, editing, publishing
+from bookyourplace.programmes.errors import ProgrammeError
 from bookyourplace.programmes.models import Programme, Session
 
 
@@ -57,13 +58,9 @@ class ProgrammeForm(GovukForm):
 @staff_required
 def programme_new(request):
     require(permissions.can_create_programmes(request.user))
-    organiser = permissions.organisers_for(request.user).first()
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        programme = services.create_programme(organiser=organiser, actor=actor_for(request), **form.cleaned_data)
-        member = permissions.staff_member(request.user)
-        if member is not None:
-            member.programmes.add(programme)
+        programme = programme_teams.create_programme_as(user=request.user, actor=actor_for(request), **form.cleaned_data)
         messages.success(request, _("Programme created as a draft. Add its sessions, then publish it."))
         return redirect("backoffice:programme", programme_id=programme.pk)
     return render(request, "backoffice/programme_form.html", {"form": form})
@@ -74,7 +71,7 @@ def programme_edit(request, programme_id):
     programme = programme_for(request, programme_id, edit=True)
     form = ProgrammeForm(request.POST or None, initial={"title": programme.title, "summary": programme.summary})
     if request.method == "POST" and form.is_valid():
-        services.change_programme(programme=programme, actor=actor_for(request), **form.cleaned_data)
+        editing.change_programme(programme=programme, actor=actor_for(request), **form.cleaned_data)
         messages.success(request, _("Programme saved."))
         return redirect("backoffice:programme", programme_id=programme.pk)
     return render(request, "backoffice/programme_form.html", {"form": form, "programme": programme})
@@ -92,7 +89,7 @@ def programme_detail(request, programme_id):
             "sessions": sessions,
             "can_edit": permissions.can_edit(request.user, programme),
             "can_export": permissions.can_export_personal_data(request.user, programme),
-            "missing_links": services.sessions_missing_joining_links(programme),
+            "missing_links": publishing.sessions_missing_joining_links(programme),
         },
     )
 
@@ -102,8 +99,8 @@ def programme_detail(request, programme_id):
 def programme_status(request, programme_id, status):
     programme = programme_for(request, programme_id, edit=True)
     try:
-        services.set_programme_status(programme=programme, status=status, actor=actor_for(request))
-    except services.ProgrammeError as refusal:
+        publishing.set_programme_status(programme=programme, status=status, actor=actor_for(request))
+    except ProgrammeError as refusal:
         messages.error(request, str(refusal))
     else:
         done = {
@@ -146,19 +143,18 @@ def programme_copy(request, programme_id):
     programme = programme_for(request, programme_id)
     require(permissions.can_create_programmes(request.user))
     first = programme.sessions.order_by("starts_at").first()
-    suggested = services.same_weekday_next_year(first.starts_at.astimezone(programme.tz).date()) if first else None
+    suggested = copying.same_weekday_next_year(first.starts_at.astimezone(programme.tz).date()) if first else None
     form = CopyProgrammeForm(
         request.POST or None, initial={"title": f"{programme.title} (copy)", "first_day": suggested}
     )
     if request.method == "POST" and form.is_valid():
         try:
-            copy = services.copy_programme_for(programme=programme, actor=actor_for(request), **form.cleaned_data)
-        except services.ProgrammeError as refusal:
+            copy = programme_teams.copy_programme_as(
+                user=request.user, programme=programme, actor=actor_for(request), **form.cleaned_data
+            )
+        except ProgrammeError as refusal:
             form.add_error(None, str(refusal))
         else:
-            member = permissions.staff_member(request.user)
-            if member is not None:
-                member.programmes.add(copy)
             messages.success(request, _("Programme copied as a draft. Check the sessions, then publish it."))
             return redirect("backoffice:programme", programme_id=copy.pk)
     return render(

@@ -13,8 +13,9 @@ from bookyourplace.accounts import permissions
 from bookyourplace.backoffice.access import programme_for, session_for, staff_required
 from bookyourplace.bookings.availability import add_booking_counts
 from bookyourplace.core.forms import CheckboxField, GovukForm, whole_number_field
-from bookyourplace.core.requests import actor_for
-from bookyourplace.programmes import services
+from bookyourplace.privacy.services import actor_for
+from bookyourplace.bookings import session_changes
+from bookyourplace.programmes import sessions as programme_sessions
 from bookyourplace.programmes.models import ApprovalMode, Session
 
 
@@ -119,7 +120,7 @@ class SessionForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.programme = programme
 
-    def session_fields(self) -> dict:
+    def session_details(self) -> programme_sessions.SessionDetails:
         data = dict(self.cleaned_data)
         tz = self.programme.tz
         day = data.pop("date")
@@ -138,7 +139,7 @@ class SessionForm(GovukForm):
     @classmethod
     def initial_for(cls, session: Session) -> dict:
         tz = session.programme.tz
-        initial = {name: getattr(session, name) for name in services.SESSION_FIELDS if name in cls.base_fields}
+        initial = {name: getattr(session, name) for name in programme_sessions.SESSION_FIELDS if name in cls.base_fields}
         initial["date"] = session.starts_at.astimezone(tz).date()
         initial["start_time"] = session.starts_at.astimezone(tz).time()
         initial["end_time"] = session.ends_at.astimezone(tz).time()
@@ -154,7 +155,9 @@ def session_new(request, programme_id):
     form = SessionForm(request.POST or None, programme=programme, initial={"delivery": Session.Delivery.ONLINE, "platform": "Microsoft Teams"})
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.create_session(programme=programme, fields=form.session_fields(), actor=actor_for(request))
+            session = programme_sessions.create_session(
+                programme=programme, actor=actor_for(request), **form.session_details()
+            )
         except ValidationError as problems:
             form.add_rule_errors(problems)
         else:
@@ -169,7 +172,7 @@ def session_edit(request, session_id):
     form = SessionForm(request.POST or None, programme=session.programme, initial=SessionForm.initial_for(session))
     if request.method == "POST" and form.is_valid():
         try:
-            change = services.change_session(session_id=session.pk, fields=form.session_fields(), actor=actor_for(request))
+            change = session_changes.change_session(session_id=session.pk, actor=actor_for(request), **form.session_details())
         except ValidationError as problems:
             form.add_rule_errors(problems)
         else:
@@ -204,7 +207,9 @@ def session_cancel(request, session_id):
     session = session_for(request, session_id, edit=True)
     form = CancelSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        change = services.cancel_session(session_id=session.pk, actor=actor_for(request), reason=form.cleaned_data["reason"])
+        change = session_changes.cancel_session(
+            session_id=session.pk, actor=actor_for(request), reason=form.cleaned_data["reason"]
+        )
         messages.success(
             request,
             ngettext(
@@ -228,7 +233,6 @@ def session_detail(request, session_id):
         {
             "session": session,
             "programme": session.programme,
-            "places_left": max(session.capacity - session.places_taken, 0),
             "approval_mode_label": ApprovalMode(session.effective_approval_mode).label,
             "can_edit": permissions.can_edit(request.user, session.programme),
             "can_export": permissions.can_export_personal_data(request.user, session.programme),

@@ -9,33 +9,19 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from bookyourplace.bookings import approvals, email_confirmation, services
+from bookyourplace.bookings import approvals, email_confirmation, services, session_changes
 from bookyourplace.bookings.availability import waiting_position
 from bookyourplace.bookings.eligibility import domain_is_trusted
 from bookyourplace.bookings.links import manage_token
 from bookyourplace.bookings.models import Booking
-from bookyourplace.bookings.services import AttendeeDetails
+from bookyourplace.bookings.testing import book
 from bookyourplace.notifications.models import Email
 from bookyourplace.privacy.services import Actor
-from bookyourplace.programmes import services as programmes
 from bookyourplace.programmes.models import ApprovalMode
 
 ORGANISER = Actor(label="Priya (Prevent coordinator)")
 TRUSTED = "coventry.gov.uk\nnhs.net\n*.sch.uk\npolice.uk"
 SECRET_LINK = "https://teams.microsoft.com/l/meetup-join/secret-joining-link"
-
-
-def book(session, email, *, waiting=False, line_manager_email=""):
-    attendee = AttendeeDetails(
-        first_name="Alex",
-        last_name="Smith",
-        email=email,
-        organisation="Coventry City Council",
-        sector="schools",
-        job_title="Designated safeguarding lead",
-        line_manager_email=line_manager_email,
-    )
-    return services.book_place(session_id=session.pk, attendee=attendee, join_waiting_list=waiting)
 
 
 def book_and_confirm_email(session, email):
@@ -231,7 +217,7 @@ def test_rejecting_with_a_reason_tells_the_person_and_offers_the_place(approval_
 def test_approving_after_the_session_was_cancelled_is_refused(approval_for_all, session):
     # Arrange
     pending = book(session, "x@coventry.gov.uk")
-    programmes.cancel_session(session_id=session.pk, actor=ORGANISER, reason="Trainer unwell")
+    session_changes.cancel_session(session_id=session.pk, actor=ORGANISER, reason="Trainer unwell")
 
     # Act / Assert
     with pytest.raises(services.SessionCancelled):

@@ -7,60 +7,25 @@ data (transactional_db) because the server's threads cannot see a test's open tr
 
 import http.client
 import itertools
-import re
 import threading
 import time
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
-from urllib.parse import urlencode
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
-from django.test.testcases import LiveServerThread
 
 from bookyourplace.bookings import locking, services
 from bookyourplace.bookings.models import Booking
+from bookyourplace.core.testing.live_server import (
+    REQUEST_TIMEOUT_SECONDS,
+    LiveServer,
+    book_form_path,
+    booking_form,
+    csrf_pair,
+)
 from bookyourplace.programmes.models import Session
 
-HOST = "127.0.0.1"
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-REQUEST_TIMEOUT_SECONDS = 60
 BARRIER_TIMEOUT_SECONDS = 30
-
-
-# --- A live server that takes a rush of connections ------------------------------------------------
-
-
-class RushWSGIServer(ThreadedWSGIServer):
-    # The listen() backlog. Django's default (10) makes the kernel reset some of 200
-    # connections that arrive together, which would test the socket, not the booking rules.
-    request_queue_size = 512
-
-
-class RushLiveServerThread(LiveServerThread):
-    server_class = RushWSGIServer
-
-
-@dataclass(frozen=True)
-class LiveServer:
-    host: str
-    port: int
-
-
-@pytest.fixture
-def booking_server(transactional_db, settings):
-    """This test's own live server (pytest-django's live_server is session-scoped, with a small backlog)."""
-    settings.ALLOWED_HOSTS = [HOST]
-    thread = RushLiveServerThread(HOST, static_handler=StaticFilesHandler)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    yield LiveServer(HOST, thread.port)
-    thread.terminate()
 
 
 @pytest.fixture
@@ -98,42 +63,6 @@ class Rush:
     @property
     def errors(self) -> list[Outcome]:
         return self._of("error")
-
-
-def book_form_path(session: Session) -> str:
-    return f"/programmes/{session.programme.slug}/sessions/{session.pk}/book/"
-
-
-def csrf_pair(server: LiveServer, path: str) -> tuple[str, str]:
-    """GET the booking form once: the csrftoken cookie and the form's csrfmiddlewaretoken."""
-    conn = http.client.HTTPConnection(server.host, server.port, timeout=REQUEST_TIMEOUT_SECONDS)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        body = response.read().decode()
-        assert response.status == 200, body[:500]
-        cookies = SimpleCookie()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            cookies.load(header)
-        return cookies["csrftoken"].value, CSRF_INPUT.search(body).group(1)
-    finally:
-        conn.close()
-
-
-def booking_form(email: str, form_token: str) -> bytes:
-    return urlencode(
-        {
-            "csrfmiddlewaretoken": form_token,
-            "first_name": "Rush",
-            "last_name": email.split("@")[0],
-            "email": email,
-            "organisation": "Coventry City Council",
-            "sector": "schools",
-            "job_title": "Designated safeguarding lead",
-            "access_needs": "",
-            "consent": "yes",
-        }
-    ).encode()
 
 
 def classify(email: str, status: int, location: str, body: str) -> Outcome:

@@ -12,21 +12,9 @@ from django_tasks_db.models import DBTaskResult
 from bookyourplace.bookings import services
 from bookyourplace.bookings.models import Booking
 from bookyourplace.bookings.periodic import schedule_next
-from bookyourplace.bookings.services import AttendeeDetails
 from bookyourplace.bookings.tasks import INTERVAL, run_periodic_work
+from bookyourplace.bookings.testing import book
 from bookyourplace.notifications.models import Email
-
-
-def book(session, email, *, now=None, waiting=False):
-    attendee = AttendeeDetails(
-        first_name="Alex",
-        last_name="Smith",
-        email=email,
-        organisation="Coventry City Council",
-        sector="schools",
-        job_title="Designated safeguarding lead",
-    )
-    return services.book_place(session_id=session.pk, attendee=attendee, join_waiting_list=waiting, now=now)
 
 
 def periodic_runs():

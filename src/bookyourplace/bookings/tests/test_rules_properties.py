@@ -33,7 +33,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from bookyourplace.bookings import approvals, email_confirmation, services, waiting_list
+from bookyourplace.bookings import approvals, email_confirmation, services, session_changes, waiting_list
 from bookyourplace.bookings.availability import waiting_position
 from bookyourplace.bookings.eligibility import needs_approval
 from bookyourplace.bookings.errors import (
@@ -47,8 +47,8 @@ from bookyourplace.bookings.errors import (
 )
 from bookyourplace.bookings.models import Booking
 from bookyourplace.bookings.services import AttendeeDetails
+from bookyourplace.bookings.testing import attendee_details
 from bookyourplace.privacy.services import Actor
-from bookyourplace.programmes import services as programmes
 from bookyourplace.programmes.models import ApprovalMode, EmailConfirmation, Organiser, Programme, Session
 
 ORGANISER = Actor(label="Priya (Prevent coordinator)")
@@ -186,14 +186,7 @@ class BookingRules(RuleBasedStateMachine):
         return data.draw(st.sampled_from(everyone), label="any booking")
 
     def attendee(self, email: str) -> AttendeeDetails:
-        return AttendeeDetails(
-            first_name="Pat",
-            last_name="Tester",
-            email=email,
-            organisation="Coventry City Council",
-            sector="schools",
-            job_title="Designated safeguarding lead",
-        )
+        return attendee_details(email, first_name="Pat", last_name="Tester")
 
     # --- Rules --------------------------------------------------------------------------------
 
@@ -395,7 +388,7 @@ class BookingRules(RuleBasedStateMachine):
         # change_session takes no now=: it reads the clock, so the clock is the virtual one.
         with mock.patch("django.utils.timezone.now", return_value=self.now):
             try:
-                programmes.change_session(session_id=self.session.pk, fields={"capacity": capacity}, actor=ORGANISER)
+                session_changes.change_session(session_id=self.session.pk, capacity=capacity, actor=ORGANISER)
             except ValidationError as refusal:
                 event("capacity: lowering refused")
                 assert capacity < taken and "capacity" in refusal.message_dict

@@ -13,30 +13,17 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from bookyourplace.bookings import approvals, services, waiting_list
+from bookyourplace.bookings import approvals, services, session_changes, waiting_list
 from bookyourplace.bookings.availability import State, availability, waiting_position
 from bookyourplace.bookings.links import manage_token
 from bookyourplace.bookings.models import Booking
-from bookyourplace.bookings.services import AttendeeDetails
+from bookyourplace.bookings.testing import book
 from bookyourplace.notifications.models import Email
 from bookyourplace.privacy.services import Actor
-from bookyourplace.programmes import services as programmes
 from bookyourplace.programmes.models import ApprovalMode
 
 ORGANISER = Actor(label="Priya (Prevent coordinator)")
 BARRIER_TIMEOUT_SECONDS = 30
-
-
-def book(session, email, *, now=None, waiting=False):
-    attendee = AttendeeDetails(
-        first_name=email.split("@")[0].title(),
-        last_name="Tester",
-        email=email,
-        organisation="Coventry City Council",
-        sector="schools",
-        job_title="Designated safeguarding lead",
-    )
-    return services.book_place(session_id=session.pk, attendee=attendee, join_waiting_list=waiting, now=now)
 
 
 def status_of(booking) -> str:
@@ -334,7 +321,7 @@ def test_raising_the_capacity_by_two_offers_two_places(full_session):
     session, _confirmed, (first, second, third) = full_session
 
     # Act
-    programmes.change_session(session_id=session.pk, fields={"capacity": 3}, actor=ORGANISER)
+    session_changes.change_session(session_id=session.pk, capacity=3, actor=ORGANISER)
 
     # Assert
     assert [status_of(b) for b in (first, second, third)] == [
@@ -406,7 +393,7 @@ def test_an_offer_on_a_cancelled_session_runs_out_without_telling_the_person_it_
     # Arrange: a place is offered, then the organiser cancels the whole session
     session, confirmed, (first, *_rest) = full_session
     services.cancel_booking(booking_id=confirmed.pk, now=now)
-    programmes.cancel_session(session_id=session.pk, actor=ORGANISER, reason="Trainer unwell")
+    session_changes.cancel_session(session_id=session.pk, actor=ORGANISER, reason="Trainer unwell")
 
     # Act
     expired = waiting_list.expire_offers(now=now + timedelta(hours=24))

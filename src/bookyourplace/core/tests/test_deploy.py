@@ -1,23 +1,8 @@
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 from bookyourplace.core.colours import contrast_with_white
-
-ROOT = Path(__file__).resolve().parents[4]
-
-
-def production_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_SETTINGS_MODULE", "BYP_TESTING")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="bookyourplace.settings",
-        PYTHONPATH=str(ROOT / "src"),
-        SECRET_KEY="a-production-secret-key-of-plenty-of-random-characters-9f8e7d6c5b4a",
-        ALLOWED_HOSTS="bookings.example.org",
-    )
-    env.update(extra)
-    return env
+from bookyourplace.core.testing import ROOT, production_env
 
 
 def manage(*args, **extra_env) -> subprocess.CompletedProcess:

@@ -12,7 +12,6 @@ import pytest
 
 from bookyourplace.core import rate_limits
 from bookyourplace.core.rate_limits import Rate, hit, parse
-from bookyourplace.core.tests.rate_limiting import clock, rate_limits_on  # noqa: F401
 
 SRC = Path(__file__).resolve().parents[3]
 

@@ -2,51 +2,12 @@
 that cannot be built, or that the server refuses, fails alone and the run goes on."""
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from bookyourplace.bookings.models import Booking
 from bookyourplace.bookings.services import book_place
+from bookyourplace.core.testing.smtp import delivered_to
 from bookyourplace.notifications.models import Email
 from bookyourplace.notifications.services import deliver_due
-from bookyourplace.notifications.tests.test_smtp_delivery import CollectingHandler, LoopbackSmtpServer, use_smtp
-
-
-class RefusingHandler(CollectingHandler):
-    """Keeps what it is given, but answers ``reply`` to RCPT (or DATA) for one address."""
-
-    def __init__(self, *, address: str, reply: str, at: str = "RCPT"):
-        super().__init__()
-        self.address, self.reply, self.at = address, reply, at
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.at == "RCPT" and address == self.address:
-            return self.reply
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.at == "DATA" and self.address in envelope.rcpt_tos:
-            return self.reply
-        return await super().handle_DATA(server, session, envelope)
-
-
-@pytest.fixture
-def refusing_smtp_server(settings):
-    """Start a loopback SMTP server whose handler refuses one address."""
-    servers = []
-
-    def start(**handler_options):
-        server = LoopbackSmtpServer()
-        server.handler = RefusingHandler(**handler_options)
-        server.controller = Controller(server.handler, hostname="127.0.0.1", port=server.port)
-        server.start()
-        use_smtp(settings, server.port)
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
 
 
 @pytest.fixture
@@ -62,10 +23,6 @@ def book_three(session, attendee_details, *, middle_email="bea.jones@coventry.go
     )
     last = book_place(session_id=session.pk, attendee=attendee_details("cai.evans@coventry.gov.uk", first_name="Cai"))
     return first, middle, last
-
-
-def delivered_to(server) -> list[str]:
-    return [address for envelope in server.envelopes for address in envelope.rcpt_tos]
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from bookyourplace.bookings import services
 from bookyourplace.bookings.models import Booking
-from bookyourplace.bookings.services import AttendeeDetails
+from bookyourplace.bookings.testing import book
 from bookyourplace.notifications import reminders
 from bookyourplace.notifications import services as notifications
 from bookyourplace.notifications.models import Email
@@ -34,18 +34,6 @@ FIVE_DAYS = timedelta(days=5)
 ONE_DAY = timedelta(days=1)
 ONE_HOUR = timedelta(minutes=60)
 BARRIER_TIMEOUT_SECONDS = 30
-
-
-def book(session, email, *, waiting=False):
-    attendee = AttendeeDetails(
-        first_name=email.split("@")[0].title(),
-        last_name="Tester",
-        email=email,
-        organisation="Coventry City Council",
-        sector="schools",
-        job_title="Designated safeguarding lead",
-    )
-    return services.book_place(session_id=session.pk, attendee=attendee, join_waiting_list=waiting)
 
 
 def reminder_keys() -> list[tuple[str, str]]:
@@ -403,7 +391,6 @@ def test_dedupe_key_names_the_booking_and_the_reminder(make_session, starts):
         f"reminder:{booking.pk}:5d"
     ]
     assert reminders.dedupe_key(booking, Reminder(key="5d", before=FIVE_DAYS)) == f"reminder:{booking.pk}:5d"
-
 
 
 def test_a_lot_with_one_reminder_already_queued_queues_the_others_once(make_session, starts):

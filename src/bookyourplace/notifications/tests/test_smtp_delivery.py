@@ -1,97 +1,17 @@
 """Email through a real SMTP server on loopback: what the worker sends, and what it does when it cannot."""
 
-import email
-import email.policy
-import socket
-import threading
-
 import pytest
-from aiosmtpd.controller import Controller
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from icalendar import Calendar
 
 from bookyourplace.bookings.links import manage_url
 from bookyourplace.bookings.services import book_place
+from bookyourplace.core.testing.smtp import parse
 from bookyourplace.notifications.invites import invite_uid
 from bookyourplace.notifications.models import Email
 from bookyourplace.notifications.services import deliver, retry_delay
 from bookyourplace.notifications.tasks import deliver_outbox
-
-
-class CollectingHandler:
-    """An aiosmtpd handler that keeps every message it is given."""
-
-    def __init__(self):
-        self.envelopes = []
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self._lock:
-            self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-class LoopbackSmtpServer:
-    """An SMTP server on 127.0.0.1 and a port of its own, started when asked."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.handler = CollectingHandler()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, server_hostname="smtp.test")
-        self.running = False
-
-    def start(self):
-        self.controller.start()
-        self.running = True
-
-    def stop(self):
-        if self.running:
-            self.controller.stop()
-            self.running = False
-
-    @property
-    def envelopes(self):
-        return list(self.handler.envelopes)
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on (the OS just handed it out and it was let go)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def use_smtp(settings, port: int) -> None:
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
-
-
-@pytest.fixture
-def smtp_server(settings):
-    """A running loopback SMTP server that MAILERS points at."""
-    server = LoopbackSmtpServer()
-    server.start()
-    use_smtp(settings, server.port)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def stopped_smtp_server(settings):
-    """MAILERS points at a loopback port where no SMTP server runs, until the test starts one there."""
-    server = LoopbackSmtpServer()
-    use_smtp(settings, server.port)
-    yield server
-    server.stop()
-
-
-def parse(envelope) -> email.message.EmailMessage:
-    return email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
 
 
 def parts_by_type(message) -> dict[str, list]:

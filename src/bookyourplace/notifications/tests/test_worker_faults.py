@@ -29,17 +29,12 @@ from django_tasks_db.models import DBTaskResult
 from bookyourplace.bookings.models import Booking
 from bookyourplace.bookings.services import book_place
 from bookyourplace.bookings.tokens import hash_token, token_from_seed
+from bookyourplace.core.testing.smtp import CollectingHandler, LoopbackSmtpServer, parse
 from bookyourplace.notifications import services
 from bookyourplace.notifications.models import Email
 from bookyourplace.notifications.services import retry_delay
 from bookyourplace.notifications.tasks import deliver_outbox
-from bookyourplace.notifications.tests.test_smtp_delivery import (
-    CollectingHandler,
-    LoopbackSmtpServer,
-    parse,
-    ready_delivery_runs,
-    use_smtp,
-)
+from bookyourplace.notifications.tests.test_smtp_delivery import ready_delivery_runs
 
 LEASE_SECONDS = 2
 # Bounds, not expectations: a worker must start within a minute, and a delivery that makes
@@ -65,10 +60,7 @@ class PacedHandler(CollectingHandler):
 
 
 def paced_smtp_server(pause: float) -> LoopbackSmtpServer:
-    server = LoopbackSmtpServer()
-    server.handler = PacedHandler(pause)
-    server.controller = Controller(server.handler, hostname="127.0.0.1", port=server.port, server_hostname="smtp.test")
-    return server
+    return LoopbackSmtpServer(PacedHandler(pause))
 
 
 @pytest.fixture
@@ -219,15 +211,6 @@ def describe(server: LoopbackSmtpServer, *workers: WorkerProcess) -> str:
 # --- The mail server is down ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def loopback_smtp(settings):
-    server = LoopbackSmtpServer()
-    server.start()
-    use_smtp(settings, server.port)
-    yield server
-    server.stop()
-
-
 def start_again(server: LoopbackSmtpServer) -> None:
     """The mail server comes back on the same port (an aiosmtpd controller starts only once)."""
     server.controller = Controller(server.handler, hostname="127.0.0.1", port=server.port, server_hostname="smtp.test")
@@ -241,10 +224,10 @@ def make_every_retry_due() -> None:
 
 @pytest.mark.django_db
 def test_smtp_server_down_bookings_succeed_and_emails_back_off_then_arrive_exactly_once(
-    loopback_smtp, make_session, attendee_details, run_worker
+    smtp_server, make_session, attendee_details, run_worker
 ):
     # Arrange: the server takes the first booking's email, then goes away
-    server = loopback_smtp
+    server = smtp_server
     session = make_session(capacity=50)
     book_place(session_id=session.pk, attendee=attendee_details(email="first@faults.example"))
     run_worker()
@@ -298,7 +281,7 @@ def test_smtp_server_down_bookings_succeed_and_emails_back_off_then_arrive_exact
 
 @pytest.mark.django_db
 def test_deliver_due_batch_outlasting_its_lease_sends_nothing_twice(
-    loopback_smtp, make_session, attendee_details, settings
+    smtp_server, make_session, attendee_details, settings
 ):
     """A slow mail server makes a batch outlast its lease: another worker takes back the rows
     not yet started and sends them. The first worker must not send them as well."""
@@ -324,7 +307,7 @@ def test_deliver_due_batch_outlasting_its_lease_sends_nothing_twice(
     # Assert: the other worker sent the three it took back; the first worker sent only its first
     assert [(run["sent"], run["retrying"], run["failed"]) for run in other_worker_ran] == [(3, 0, 0)]
     assert first_worker["sent"] == 1
-    per_recipient = Counter(r for envelope in loopback_smtp.envelopes for r in envelope.rcpt_tos)
+    per_recipient = Counter(r for envelope in smtp_server.envelopes for r in envelope.rcpt_tos)
     assert per_recipient == Counter(f"person{i}@faults.example" for i in range(4))
     assert set(Email.objects.values_list("status", flat=True)) == {Email.Status.SENT}
 

@@ -3,17 +3,11 @@ import zoneinfo
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
-from bookyourplace.bookings.models import Booking, Sector
+from bookyourplace.programmes.copying import copy_programme, same_weekday_in_year, same_weekday_next_year
+from bookyourplace.programmes.errors import ProgrammeError
+from bookyourplace.programmes.importing import import_programme
 from bookyourplace.programmes.models import Programme, Session
-from bookyourplace.programmes.services import (
-    ProgrammeError,
-    copy_programme,
-    import_programme,
-    same_weekday_in_year,
-    same_weekday_next_year,
-)
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 FLYER = (settings.BASE_DIR / "demo" / "coventry-prevent-week.txt").read_text(encoding="utf-8")
@@ -122,31 +116,6 @@ def test_copy_programme_copies_session_details_and_schedules_every_session(organ
     assert list(copy.sessions.values_list(*fields)) == list(original.sessions.values_list(*fields))
     assert set(copy.sessions.values_list("status", flat=True)) == {Session.Status.SCHEDULED}
     assert (copy.summary, copy.organiser, copy.time_zone) == ("A week.", organiser, "Europe/London")
-
-
-@pytest.mark.django_db
-def test_copy_programme_copies_no_bookings(flyer_programme):
-    # Arrange
-    Booking.objects.create(
-        session=flyer_programme.sessions.first(),
-        reference="ABCDE",
-        first_name="Ada",
-        last_name="Lovelace",
-        email="ada@example.org",
-        organisation="Coventry City Council",
-        sector=Sector.SCHOOLS,
-        job_title="DSL",
-        consented_at=timezone.now(),
-        manage_token_seed="x",
-        manage_token_hash="y",
-    )
-
-    # Act
-    copy = copy_programme(programme=flyer_programme, first_day=dt.date(2027, 1, 18), title="Copy")
-
-    # Assert
-    assert Booking.objects.filter(session__programme=copy).count() == 0
-    assert Booking.objects.count() == 1
 
 
 @pytest.mark.django_db

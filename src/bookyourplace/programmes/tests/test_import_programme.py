@@ -7,9 +7,10 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from bookyourplace.programmes.errors import ProgrammeError
+from bookyourplace.programmes.importing import import_programme
 from bookyourplace.programmes.models import Organiser, Programme, Session
 from bookyourplace.programmes.seed import SeedFormatError, parse_flyer
-from bookyourplace.programmes.services import ProgrammeError, import_programme
 
 FLYER_PATH = settings.BASE_DIR / "demo" / "coventry-prevent-week.txt"
 FLYER = FLYER_PATH.read_text(encoding="utf-8")

@@ -15,24 +15,27 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from bookyourplace.bookings.models import Booking
-from bookyourplace.bookings.services import book_place, places_taken
+from bookyourplace.bookings.services import book_place
+from bookyourplace.bookings.testing import places_taken
 from bookyourplace.core.formatting import session_date
-from bookyourplace.programmes.models import Session
-from bookyourplace.public.tests.browser import (
+from bookyourplace.core.testing.browser import (
     DESKTOP,
+    EMAIL,
     PHONE,
     assert_no_axe_violations,
+    book_a_place,
     focused_element,
+    press_enter_and_wait_for,
+    reference_from_email,
+    submit_booking_form,
     tab_to,
-    type_into,
     wait_for_focus,
 )
+from bookyourplace.programmes.models import Session
 
 pytestmark = pytest.mark.browser
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
-EMAIL = "alex.smith@coventry.gov.uk"
-REFERENCE = re.compile(r"BYP-[0-9A-Z]{5}")
 MANAGE_LINK = re.compile(r"https?://[^/\s]+(/booking/[A-Za-z0-9_-]{32}/)")
 
 
@@ -43,63 +46,11 @@ def a_month_away_at_ten() -> datetime:
 
 # --- What a person does -----------------------------------------------------------------------
 
-def press_enter_and_wait_for(page, url_pattern) -> None:
-    page.keyboard.press("Enter")
-    page.wait_for_url(url_pattern)
-
-
-def choose_radio(page, group_id: str, label: str) -> None:
-    """Tab into a radio group, then move through it with the arrow keys to the option wanted."""
-    tab_to(page, f"{group_id}_0")
-    page.keyboard.press("Space")
-    for _ in range(20):
-        if label in focused_element(page)["name"]:
-            break
-        page.keyboard.press("ArrowDown")
-    focused = focused_element(page)
-    assert label in focused["name"], f"Could not reach the {label!r} option, stopped on {focused}"
-    assert page.evaluate("document.activeElement.checked"), f"{label!r} is focused but not selected"
-
-
-def fill_in_booking_form(page, email: str = EMAIL) -> None:
-    type_into(page, "id_first_name", "Alex")
-    type_into(page, "id_last_name", "Smith")
-    type_into(page, "id_email", email)
-    type_into(page, "id_organisation", "Coventry City Council")
-    choose_radio(page, "id_sector", "Local authority children's services")
-    type_into(page, "id_job_title", "Social worker")
-    type_into(page, "id_access_needs", "Captions, please")
-    tab_to(page, "id_consent")
-    page.keyboard.press("Space")
-    assert page.evaluate("document.activeElement.checked"), "Space did not tick the consent box"
-
-
-def submit_booking_form(page) -> None:
-    tab_to(page, "Book my place")
-    page.keyboard.press("Enter")
-
-
-def book_a_place(page, email: str = EMAIL) -> None:
-    """On the booking form: fill it in and send it, ending on the "check your email" page."""
-    fill_in_booking_form(page, email)
-    submit_booking_form(page)
-    page.wait_for_url("**/book/confirmed/")
-
-
 def submit_empty_booking_form(page) -> None:
     submit_booking_form(page)
     page.locator(".govuk-error-summary").wait_for()
     # GOV.UK Frontend moves the focus to the summary so a screen reader announces it.
     wait_for_focus(page, ".govuk-error-summary")
-
-
-def reference_from_email(run_worker, email: str = EMAIL) -> str:
-    """The booking's reference, as the confirmation email gives it (the page after booking
-    shows none: issue 10, point 7)."""
-    run_worker()
-    references = [match.group() for message in mail.outbox if message.to == [email] if (match := REFERENCE.search(message.body))]
-    assert references, f"No reference was emailed to {email}; emails sent: {[m.subject for m in mail.outbox]}"
-    return references[0]
 
 
 def open_manage_link_from_email(page, live_server, run_worker, email: str = EMAIL) -> str:

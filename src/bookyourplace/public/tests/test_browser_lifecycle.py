@@ -17,19 +17,17 @@ from bookyourplace.bookings import approvals, email_confirmation
 from bookyourplace.bookings.links import manage_token
 from bookyourplace.bookings.models import Booking
 from bookyourplace.bookings.services import book_place, cancel_booking
-from bookyourplace.privacy.services import Actor
-from bookyourplace.programmes.models import ApprovalMode
-from bookyourplace.public.tests.browser import (
+from bookyourplace.core.testing.browser import (
     DESKTOP,
     PHONE,
     assert_no_axe_violations,
+    fill_in_booking_form,
+    press_enter_and_wait_for,
     tab_to,
     wait_for_focus,
 )
-from bookyourplace.public.tests.test_browser import (
-    fill_in_booking_form,
-    press_enter_and_wait_for,
-)
+from bookyourplace.privacy.services import Actor
+from bookyourplace.programmes.models import ApprovalMode
 
 pytestmark = pytest.mark.browser
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from bookyourplace.bookings import email_confirmation, periodic, services
 from bookyourplace.bookings.links import manage_token
 from bookyourplace.bookings.models import Booking
+from bookyourplace.bookings.testing import places_taken
 from bookyourplace.core.testing import booking_form_data, text_of
 from bookyourplace.notifications import reminders
 from bookyourplace.notifications.models import Email
@@ -68,7 +69,7 @@ def test_trusted_domains_hold_the_place_until_the_email_address_is_confirmed(cli
     assert asked.subject == f"Confirm your email address to keep your place: {session.title}"
     assert manage_token(booking) in asked.body and booking.reference in asked.body
     assert SECRET_LINK not in asked.body
-    assert services.places_taken(session) == 1  # the place is held meanwhile
+    assert places_taken(session) == 1  # the place is held meanwhile
 
 
 def test_opening_the_emailed_link_confirms_nothing_until_the_button_is_pressed(client, trusted_programme, make_session, run_worker):

@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from bookyourplace.bookings.models import Booking
 from bookyourplace.core.testing import booking_form_data, text_of
-from bookyourplace.core.tests.rate_limiting import clock, rate_limits_on  # noqa: F401
 from bookyourplace.notifications.models import Email
 
 COUNCIL_NAT = "203.0.113.10"

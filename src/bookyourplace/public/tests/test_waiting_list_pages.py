@@ -11,24 +11,12 @@ from django.utils.dateformat import format as format_date
 from bookyourplace.bookings import services
 from bookyourplace.bookings.links import manage_token
 from bookyourplace.bookings.models import Booking
-from bookyourplace.bookings.services import AttendeeDetails
+from bookyourplace.bookings.testing import book
 from bookyourplace.core.testing import booking_form_data, text_of
 from bookyourplace.notifications.models import Email
 from bookyourplace.programmes.models import ApprovalMode
 
 SECRET_LINK = "https://teams.microsoft.com/l/meetup-join/secret-joining-link"
-
-
-def book(session, email, *, waiting=False):
-    attendee = AttendeeDetails(
-        first_name="Alex",
-        last_name="Smith",
-        email=email,
-        organisation="Coventry City Council",
-        sector="schools",
-        job_title="Designated safeguarding lead",
-    )
-    return services.book_place(session_id=session.pk, attendee=attendee, join_waiting_list=waiting)
 
 
 def book_url(session):

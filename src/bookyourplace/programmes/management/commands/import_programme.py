@@ -6,9 +6,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.text import slugify
 
+from bookyourplace.programmes.errors import ProgrammeError
+from bookyourplace.programmes.importing import import_programme
 from bookyourplace.programmes.models import Organiser, Programme, Session
 from bookyourplace.programmes.seed import SeedFormatError
-from bookyourplace.programmes.services import ProgrammeError, import_programme
 
 ORGANISER_SLUG_MAX_LENGTH = Organiser._meta.get_field("slug").max_length
 

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from bookyourplace.programmes.management.commands.import_programme import programme_summary, session_line
 from bookyourplace.programmes.models import Organiser, Programme, Session
-from bookyourplace.programmes.services import copy_programme, import_programme, same_weekday_in_year
+from bookyourplace.programmes.page_version import programme_changed
+from bookyourplace.programmes.copying import copy_programme, same_weekday_in_year
+from bookyourplace.programmes.importing import import_programme
 
 ORIGINAL_SLUG = "coventry-prevent-week-2026"
 DEMO_SLUG = "coventry-prevent-week-demo"
@@ -39,6 +41,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             original = _import_original(_organiser())
             demo = _copy_for_next_year(original)
+            # The details added after the import and the copy show on the public pages.
+            for programme in (original, demo):
+                programme_changed(programme.pk)
         for programme in (original, demo):
             self.stdout.write(self.style.SUCCESS(f"Loaded {programme_summary(programme)}"))
             for session in programme.sessions.all():

@@ -1,4 +1,4 @@
-"""Back-office people for tests: an account with a role, signed in or not."""
+"""Back-office people for every app's tests: an account with a role, signed in or not."""
 
 
 from django.contrib.auth.models import User

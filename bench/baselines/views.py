@@ -18,7 +18,7 @@ def page(request, programme_slug):
     sessions = list(
         Session.objects.filter(programme__slug=programme_slug).order_by("starts_at").values("title", "capacity")
     )
-    return render(request, "bench_baselines/page.html", {"sessions": sessions})
+    return render(request, "baselines/page.html", {"sessions": sessions})
 
 
 @require_POST

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from bookyourplace.bench_baselines import views
+from bench.baselines import views
 
-app_name = "bench_baselines"
+app_name = "baselines"
 
 urlpatterns = [
     path("programmes/<slug:programme_slug>/", views.page, name="page"),

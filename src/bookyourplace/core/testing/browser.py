@@ -1,15 +1,20 @@
-"""A real Chromium for the public pages, and helpers that use it as a person would.
+"""A real Chromium, and helpers that use it as a person would, for every face's browser tests.
 
-Imported by this folder's conftest.py, which makes the ``browser`` and ``page`` fixtures
-available to the tests. Tests drive pages with the keyboard only: ``tab_to`` moves the
-focus the way a keyboard user does, and axe-core checks what a screen reader would meet.
+src/conftest.py makes the ``browser`` and ``page`` fixtures available to every test. Tests
+drive pages with the keyboard only: ``tab_to`` moves the focus the way a keyboard user does,
+and axe-core checks what a screen reader would meet. The last part books a place on the
+public booking form, as the public and the back-office browser tests both need.
 """
 
 import functools
 import os
+import re
 from pathlib import Path
 
 import pytest
+from django.core import mail
+
+from bookyourplace.core.testing import unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -30,13 +35,6 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
 
-def _unavailable(reason: str):
-    # On CI the browser tests must really run: a skipped browser test there is a failure.
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def browser():
     """One headless Chromium for a test module.
@@ -47,11 +45,11 @@ def browser():
     ``manage.py check --deploy`` subprocess would inherit the variable and fail with async.E001.
     """
     if not CHROMIUM.exists():
-        _unavailable(f"Chromium is not installed at {CHROMIUM}: browser tests need it (apt-get install chromium).")
+        unavailable(f"Chromium is not installed at {CHROMIUM}: browser tests need it (apt-get install chromium).")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("Playwright is not installed: pip install -e '.[test]'.")
+        unavailable("Playwright is not installed: pip install -e '.[test]'.")
 
     # Playwright's sync API keeps an asyncio loop registered as running on this thread, and
     # Django refuses ORM calls while it sees one. The tests' own ORM calls are plain
@@ -148,7 +146,7 @@ def assert_no_axe_violations(page) -> None:
     # Not page.add_script_tag: it inserts an inline <script>, which the site's Content Security
     # Policy rightly blocks. Evaluating the source through DevTools is not subject to CSP, so
     # the pages are checked with their real policy on (no bypass_csp).
-    page.evaluate(_axe_source())
+    page.evaluate(axe_source())
     results = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
         AXE_TAGS,
@@ -158,9 +156,9 @@ def assert_no_axe_violations(page) -> None:
 
 
 @functools.cache
-def _axe_source() -> str:
+def axe_source() -> str:
     if not AXE_SCRIPT.exists():
-        _unavailable(f"axe-core is not installed at {AXE_SCRIPT}: run npm ci.")
+        unavailable(f"axe-core is not installed at {AXE_SCRIPT}: run npm ci.")
     return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
@@ -171,3 +169,61 @@ def describe_violations(violations: list[dict]) -> str:
         for node in violation["nodes"]:
             lines.append(f"    at {', '.join(map(str, node['target']))}: {node.get('failureSummary', '').strip()}")
     return "\n".join(lines)
+
+
+# --- Booking a place on the public form, as a person does -------------------------------------
+
+EMAIL = "alex.smith@coventry.gov.uk"
+REFERENCE = re.compile(r"BYP-[0-9A-Z]{5}")
+
+
+def press_enter_and_wait_for(page, url_pattern) -> None:
+    page.keyboard.press("Enter")
+    page.wait_for_url(url_pattern)
+
+
+def choose_radio(page, group_id: str, label: str) -> None:
+    """Tab into a radio group, then move through it with the arrow keys to the option wanted."""
+    tab_to(page, f"{group_id}_0")
+    page.keyboard.press("Space")
+    for _ in range(20):
+        if label in focused_element(page)["name"]:
+            break
+        page.keyboard.press("ArrowDown")
+    focused = focused_element(page)
+    assert label in focused["name"], f"Could not reach the {label!r} option, stopped on {focused}"
+    assert page.evaluate("document.activeElement.checked"), f"{label!r} is focused but not selected"
+
+
+def fill_in_booking_form(page, email: str = EMAIL) -> None:
+    type_into(page, "id_first_name", "Alex")
+    type_into(page, "id_last_name", "Smith")
+    type_into(page, "id_email", email)
+    type_into(page, "id_organisation", "Coventry City Council")
+    choose_radio(page, "id_sector", "Local authority children's services")
+    type_into(page, "id_job_title", "Social worker")
+    type_into(page, "id_access_needs", "Captions, please")
+    tab_to(page, "id_consent")
+    page.keyboard.press("Space")
+    assert page.evaluate("document.activeElement.checked"), "Space did not tick the consent box"
+
+
+def submit_booking_form(page) -> None:
+    tab_to(page, "Book my place")
+    page.keyboard.press("Enter")
+
+
+def book_a_place(page, email: str = EMAIL) -> None:
+    """On the booking form: fill it in and send it, ending on the "check your email" page."""
+    fill_in_booking_form(page, email)
+    submit_booking_form(page)
+    page.wait_for_url("**/book/confirmed/")
+
+
+def reference_from_email(run_worker, email: str = EMAIL) -> str:
+    """The booking's reference, as the confirmation email gives it (the page after booking
+    shows none: issue 10, point 7)."""
+    run_worker()
+    references = [match.group() for message in mail.outbox if message.to == [email] if (match := REFERENCE.search(message.body))]
+    assert references, f"No reference was emailed to {email}; emails sent: {[m.subject for m in mail.outbox]}"
+    return references[0]

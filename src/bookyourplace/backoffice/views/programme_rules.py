@@ -1,90 +1,18 @@
-"""Approvals, the waiting list, and a programme's booking rules (who can book, offers,
-cancellation cut-off, reminders)."""
+"""A programme's booking rules: who can book, confirming the email address, offers, the
+cancellation cut-off, reminders."""
 
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
-from bookyourplace.accounts import permissions
-from bookyourplace.backoffice.access import programme_for, session_for, staff_required
-from bookyourplace.bookings import approvals
-from bookyourplace.bookings.models import Booking
+from bookyourplace.backoffice.access import programme_for, staff_required
 from bookyourplace.core.forms import GovukForm, whole_number_field
-from bookyourplace.core.requests import actor_for
 from bookyourplace.notifications.reminders import parse_reminder_days
-from bookyourplace.programmes import services
+from bookyourplace.privacy.services import actor_for
+from bookyourplace.programmes import editing
 from bookyourplace.programmes.models import ApprovalMode, EmailConfirmation
-
-
-@staff_required
-def approvals_list(request, session_id):
-    session = session_for(request, session_id)
-    pending = session.bookings.filter(status=Booking.Status.PENDING).order_by("created_at", "pk")
-    return render(
-        request,
-        "backoffice/approvals.html",
-        {
-            "session": session,
-            "programme": session.programme,
-            "pending": pending,
-            "can_edit": permissions.can_edit(request.user, session.programme),
-            "form": RejectForm(),
-        },
-    )
-
-
-class RejectForm(GovukForm):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for not approving"),
-        help_text=gettext_lazy("Sent to the people you do not approve."),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": gettext_lazy("Enter the reason for not approving, so people know why")},
-    )
-
-
-@staff_required
-@require_POST
-def decide(request, session_id):
-    """Approve or reject the ticked pending bookings (one or many)."""
-    session = session_for(request, session_id, edit=True)
-    chosen = session.bookings.filter(status=Booking.Status.PENDING, pk__in=request.POST.getlist("booking"))
-    if not chosen:
-        messages.error(request, _("Select at least one booking"))
-        return redirect("backoffice:approvals", session_id=session.pk)
-    ids = list(chosen.values_list("pk", flat=True))
-    if request.POST.get("decision") == "reject":
-        form = RejectForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, form.errors["reason"][0])
-            return redirect("backoffice:approvals", session_id=session.pk)
-        done = approvals.reject_bookings(booking_ids=ids, reason=form.cleaned_data["reason"], actor=actor_for(request))
-        messages.success(request, ngettext("%(count)d booking not approved.", "%(count)d bookings not approved.", done) % {"count": done})
-        return redirect("backoffice:approvals", session_id=session.pk)
-    done, refused = approvals.approve_bookings(booking_ids=ids, actor=actor_for(request))
-    if done:
-        messages.success(request, ngettext("%(count)d booking approved.", "%(count)d bookings approved.", done) % {"count": done})
-    if refused:
-        messages.error(request, " ".join(refused))
-    return redirect("backoffice:approvals", session_id=session.pk)
-
-
-@staff_required
-def waiting_list(request, session_id):
-    session = session_for(request, session_id)
-    queue = session.bookings.filter(status__in=[Booking.Status.OFFERED, Booking.Status.WAITING]).order_by(
-        "status", "created_at", "pk"
-    )
-    offered = [b for b in queue if b.is_offered]
-    waiting = [b for b in queue if b.is_waiting]
-    return render(
-        request,
-        "backoffice/waiting_list.html",
-        {"session": session, "programme": session.programme, "offered": offered, "waiting": waiting},
-    )
 
 
 class ProgrammeRulesForm(GovukForm):
@@ -167,7 +95,7 @@ def programme_rules(request, programme_id):
     initial = {name: getattr(programme, name) for name in ProgrammeRulesForm.base_fields}
     form = ProgrammeRulesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.change_programme_rules(programme=programme, rules=form.cleaned_data, actor=actor_for(request))
+        editing.change_programme_rules(programme=programme, actor=actor_for(request), **form.cleaned_data)
         messages.success(request, _("Booking rules saved."))
         return redirect("backoffice:programme", programme_id=programme.pk)
     return render(request, "backoffice/programme_rules.html", {"form": form, "programme": programme})

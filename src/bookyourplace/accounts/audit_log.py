@@ -1,4 +1,7 @@
-"""Reading the audit log: which events an organiser's administrators may see, filtered."""
+"""Reading the audit log: which events an organiser's administrators may see, filtered.
+
+Here, not in privacy: the audit log is written by every app and knows none of them; who
+belongs to an organiser is the accounts' business."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -6,7 +9,9 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from bookyourplace.accounts.models import StaffMember
 from bookyourplace.privacy.models import AuditEvent
+from bookyourplace.programmes.models import Programme
 
 
 @dataclass(frozen=True)
@@ -30,10 +35,6 @@ def events_for_organisers(organisers: QuerySet, audit_filter: AuditFilter = Audi
     its actor is (or was) one of its back-office accounts, so sign-ins and changes to people
     are included.
     """
-    # Imported here: the audit log is written by every app, and must not depend on them to load.
-    from bookyourplace.accounts.models import StaffMember
-    from bookyourplace.programmes.models import Programme
-
     programme_ids = Programme.objects.filter(organiser__in=organisers).values("pk")
     staff_user_ids = StaffMember.objects.filter(organiser__in=organisers).values("user_id")
     events = AuditEvent.objects.filter(Q(programme_id__in=programme_ids) | Q(actor_id__in=staff_user_ids))

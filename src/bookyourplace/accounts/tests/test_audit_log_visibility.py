@@ -9,9 +9,9 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from bookyourplace.accounts.models import Role
-from bookyourplace.backoffice.tests.staff_accounts import make_person
+from bookyourplace.accounts.testing import make_person
 from bookyourplace.privacy.models import AuditEvent
-from bookyourplace.privacy.queries import AuditFilter, events_for_organisers
+from bookyourplace.accounts.audit_log import AuditFilter, events_for_organisers
 from bookyourplace.privacy.services import SYSTEM, Actor, record
 from bookyourplace.programmes.models import Organiser, Programme
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from bookyourplace.bookings.links import manage_url
 from bookyourplace.bookings.services import book_place
 from bookyourplace.core.log_masking import MASK, mask_secrets
-from bookyourplace.core.tests.test_deploy import ROOT, production_env
+from bookyourplace.core.testing import ROOT, production_env
 
 WRONG_TOKEN = "Zx9wrongTokenWrongTokenWrong_-01"  # the shape of a real one (32 characters)
 

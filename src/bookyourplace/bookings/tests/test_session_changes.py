@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from icalendar import Calendar
 
 from bookyourplace.bookings import services as bookings
+from bookyourplace.bookings import session_changes
 from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications.invites import invite_uid
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor
-from bookyourplace.programmes import services
+from bookyourplace.programmes import publishing
+from bookyourplace.programmes.errors import ProgrammeError
 from bookyourplace.programmes.models import Programme, Session
 
 ORGANISER = Actor(label="Priya (Prevent coordinator)", ip_address="203.0.113.9")
@@ -43,9 +45,9 @@ def booked(session, attendee_details):
 def test_moving_a_session_sends_an_update_with_the_same_uid_and_a_higher_sequence(session, booked, run_worker):
     new_start = dt.datetime(2027, 3, 30, 10, 0, tzinfo=session.programme.tz)  # just after the clocks go forward
 
-    change = services.change_session(
+    change = session_changes.change_session(
         session_id=session.pk,
-        fields={"starts_at": new_start, "ends_at": new_start + dt.timedelta(hours=2)},
+        starts_at=new_start, ends_at=new_start + dt.timedelta(hours=2),
         actor=ORGANISER,
     )
     run_worker()
@@ -62,7 +64,7 @@ def test_moving_a_session_sends_an_update_with_the_same_uid_and_a_higher_sequenc
 
 
 def test_changing_only_the_description_tells_nobody(session, booked):
-    change = services.change_session(session_id=session.pk, fields={"description": "<p>New words</p>"}, actor=ORGANISER)
+    change = session_changes.change_session(session_id=session.pk, description="<p>New words</p>", actor=ORGANISER)
 
     assert change.changed == ("description",)
     assert change.attendees_told == 0
@@ -74,7 +76,7 @@ def test_a_new_joining_link_reaches_confirmed_attendees_only(session, booked, at
     bookings.cancel_booking(booking_id=leaver.pk)
     new_link = "https://teams.microsoft.com/l/meetup-join/new-link"
 
-    services.change_session(session_id=session.pk, fields={"joining_url": new_link}, actor=ORGANISER)
+    session_changes.change_session(session_id=session.pk, joining_url=new_link, actor=ORGANISER)
     run_worker()
 
     with_link = {m.to[0] for m in mail.outbox if new_link in m.body}
@@ -82,7 +84,7 @@ def test_a_new_joining_link_reaches_confirmed_attendees_only(session, booked, at
 
 
 def test_cancelling_a_session_withdraws_every_invite(session, booked, run_worker):
-    services.cancel_session(session_id=session.pk, actor=ORGANISER, reason="The speaker is unwell.")
+    session_changes.cancel_session(session_id=session.pk, actor=ORGANISER, reason="The speaker is unwell.")
     run_worker()
 
     method, event = invites_sent_to(booked.email)[-1]
@@ -94,8 +96,8 @@ def test_cancelling_a_session_withdraws_every_invite(session, booked, run_worker
 
 
 def test_cancelling_a_session_twice_tells_people_once(session, booked):
-    services.cancel_session(session_id=session.pk, actor=ORGANISER)
-    services.cancel_session(session_id=session.pk, actor=ORGANISER)
+    session_changes.cancel_session(session_id=session.pk, actor=ORGANISER)
+    session_changes.cancel_session(session_id=session.pk, actor=ORGANISER)
 
     assert booked.emails.filter(kind="session_cancelled").count() == 1
 
@@ -103,12 +105,12 @@ def test_cancelling_a_session_twice_tells_people_once(session, booked):
 def test_a_create_change_change_cancel_history_gives_increasing_sequences(session, booked, run_worker):
     start = session.starts_at
     for hours in (1, 2):
-        services.change_session(
+        session_changes.change_session(
             session_id=session.pk,
-            fields={"starts_at": start + dt.timedelta(hours=hours), "ends_at": start + dt.timedelta(hours=hours + 2)},
+            starts_at=start + dt.timedelta(hours=hours), ends_at=start + dt.timedelta(hours=hours + 2),
             actor=ORGANISER,
         )
-    services.cancel_session(session_id=session.pk, actor=ORGANISER)
+    session_changes.cancel_session(session_id=session.pk, actor=ORGANISER)
     run_worker()
 
     history = [(method, int(event["SEQUENCE"])) for method, event in invites_sent_to(booked.email)]
@@ -121,7 +123,7 @@ def test_lowering_capacity_below_the_confirmed_count_is_refused(make_session, at
         bookings.book_place(session_id=session.pk, attendee=attendee_details(f"p{n}@example.org"))
 
     with pytest.raises(ValidationError) as refusal:
-        services.change_session(session_id=session.pk, fields={"capacity": 2}, actor=ORGANISER)
+        session_changes.change_session(session_id=session.pk, capacity=2, actor=ORGANISER)
 
     assert refusal.value.message_dict["capacity"] == [
         "3 people already have a place, so there must be at least 3 places. Cancel bookings first if you need fewer."
@@ -139,14 +141,14 @@ def test_lowering_capacity_below_the_confirmed_count_is_refused(make_session, at
 )
 def test_session_rules_speak_the_organisers_language(session, fields, field, message):
     with pytest.raises(ValidationError) as refusal:
-        services.change_session(session_id=session.pk, fields=fields, actor=ORGANISER)
+        session_changes.change_session(session_id=session.pk, **fields, actor=ORGANISER)
 
     assert refusal.value.message_dict[field] == [message]
 
 
 def test_end_before_start_is_refused(session):
     with pytest.raises(ValidationError) as refusal:
-        services.change_session(session_id=session.pk, fields={"ends_at": session.starts_at}, actor=ORGANISER)
+        session_changes.change_session(session_id=session.pk, ends_at=session.starts_at, actor=ORGANISER)
 
     assert refusal.value.message_dict["ends_at"] == ["The end time must be after the start time"]
 
@@ -156,15 +158,15 @@ def test_publishing_needs_joining_links_for_online_sessions(programme, make_sess
     programme.refresh_from_db()
     make_session(title="No link yet", joining_url="")
 
-    with pytest.raises(services.ProgrammeError) as refusal:
-        services.set_programme_status(programme=programme, status=Programme.Status.PUBLISHED, actor=ORGANISER)
+    with pytest.raises(ProgrammeError) as refusal:
+        publishing.set_programme_status(programme=programme, status=Programme.Status.PUBLISHED, actor=ORGANISER)
 
     assert str(refusal.value) == "Add a joining link to the online session 'No link yet' before publishing."
     assert Programme.objects.get().status == Programme.Status.DRAFT
 
 
 def test_changes_are_recorded_with_who_and_where(session, booked):
-    services.change_session(session_id=session.pk, fields={"room": "", "capacity": 30}, actor=ORGANISER)
+    session_changes.change_session(session_id=session.pk, room="", capacity=30, actor=ORGANISER)
 
     event = AuditEvent.objects.filter(action=AuditEvent.Action.CHANGED_SESSION).get()
     assert (event.actor_label, event.ip_address) == ("Priya (Prevent coordinator)", "203.0.113.9")

@@ -1,0 +1,39 @@
+"""A programme a member of staff creates or copies is theirs: it belongs to their organiser
+and they join its team, in the same transaction as the programme and its audit entry, so an
+organiser (who sees only their team's programmes) never loses sight of what they made."""
+
+import datetime as dt
+
+from django.db import transaction
+
+from bookyourplace.accounts import permissions
+from bookyourplace.privacy.services import Actor
+from bookyourplace.programmes import copying, editing
+from bookyourplace.programmes.models import Organiser, Programme
+
+
+def organiser_for_new_programme(user) -> Organiser | None:
+    """A member's own organiser; for a superuser (who belongs to none) the first by name."""
+    return permissions.organisers_for(user).first()
+
+
+def create_programme_as(*, user, title: str, summary: str = "", actor: Actor) -> Programme:
+    with transaction.atomic():
+        programme = editing.create_programme(
+            organiser=organiser_for_new_programme(user), title=title, summary=summary, actor=actor
+        )
+        _join_team(user, programme)
+    return programme
+
+
+def copy_programme_as(*, user, programme: Programme, first_day: dt.date, title: str, actor: Actor) -> Programme:
+    with transaction.atomic():
+        copy = copying.copy_programme_for(programme=programme, first_day=first_day, title=title, actor=actor)
+        _join_team(user, copy)
+    return copy
+
+
+def _join_team(user, programme: Programme) -> None:
+    member = permissions.staff_member(user)
+    if member is not None:
+        member.programmes.add(programme)

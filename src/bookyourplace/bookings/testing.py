@@ -1,0 +1,35 @@
+"""Helpers for every app's tests: someone's details as the booking form takes them, and a
+place booked (or a place on the waiting list) with them through the one booking rule."""
+
+from datetime import datetime
+
+from bookyourplace.bookings import services
+from bookyourplace.bookings.models import Booking
+from bookyourplace.bookings.services import AttendeeDetails
+
+
+def attendee_details(email: str = "alex.smith@coventry.gov.uk", **overrides) -> AttendeeDetails:
+    """Alex Smith, a social worker at Coventry City Council, with ``email`` and ``overrides``."""
+    fields = {
+        "first_name": "Alex",
+        "last_name": "Smith",
+        "email": email,
+        "organisation": "Coventry City Council",
+        "sector": "childrens_services",
+        "job_title": "Social worker",
+    }
+    fields.update(overrides)
+    return AttendeeDetails(**fields)
+
+
+def places_taken(session) -> int:
+    """Places held in the database (confirmed, pending, offered, email not yet confirmed),
+    counted here on their own rather than by the code under test."""
+    return Booking.objects.filter(session=session, status__in=Booking.HOLDING_STATUSES).count()
+
+
+def book(session, email: str, *, waiting: bool = False, now: datetime | None = None, **details) -> Booking:
+    """Book ``session`` for ``email`` (or join its waiting list) as ``book_place`` does."""
+    return services.book_place(
+        session_id=session.pk, attendee=attendee_details(email, **details), join_waiting_list=waiting, now=now
+    )
