@@ -95,15 +95,15 @@ class Data:
     def session(self, programme, title: str, starts, capacity: int, online: bool = True, **fields):
         from bookyourplace.programmes.models import Session
 
-        values = dict(
-            programme=programme, title=title, subtitle="A briefing for practitioners",
-            description="<p>What the threat looks like locally, how to spot the signs and when to refer.</p>",
-            starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=capacity,
-            delivery=Session.Delivery.ONLINE if online else Session.Delivery.IN_PERSON,
-            platform="Microsoft Teams" if online else "",
-            joining_url="https://teams.microsoft.com/l/meetup-join/bench" if online else "",
-            venue="" if online else "Friargate", room="" if online else "Room 1.4",
-        )
+        values = {
+            "programme": programme, "title": title, "subtitle": "A briefing for practitioners",
+            "description": "<p>What the threat looks like locally, how to spot the signs and when to refer.</p>",
+            "starts_at": starts, "ends_at": starts + timedelta(hours=2), "capacity": capacity,
+            "delivery": Session.Delivery.ONLINE if online else Session.Delivery.IN_PERSON,
+            "platform": "Microsoft Teams" if online else "",
+            "joining_url": "https://teams.microsoft.com/l/meetup-join/bench" if online else "",
+            "venue": "" if online else "Friargate", "room": "" if online else "Room 1.4",
+        }
         values.update(fields)
         return Session.objects.create(**values)
 
@@ -113,7 +113,7 @@ class Data:
 
         sectors = ["schools", "health", "police", "childrens_services", "adult_social_care", "other"]
         rows = []
-        for i in range(count):
+        for _ in range(count):
             self.serial += 1
             n = self.serial
             rows.append(Booking(

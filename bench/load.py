@@ -7,6 +7,7 @@ production service sends them (the service runs with BEHIND_PROXY=1 and every HT
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import itertools
 import re
@@ -243,7 +244,7 @@ class PostLoad:
             self.samples.append(f"{status}: {note[:200]}")
 
     @classmethod
-    def combine(cls, parts: list["PostLoad"]) -> "PostLoad":
+    def combine(cls, parts: list[PostLoad]) -> PostLoad:
         total = cls()
         for part in parts:
             total.attempts += part.attempts
@@ -338,10 +339,8 @@ def rush(port: int, path: str, *, form_path: str, attempts: int, email_prefix: s
         client = Client(port)
         client.cookies = {"csrftoken": csrf_cookie}
         email = f"{email_prefix}{number:05d}@rush.example"
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait()
-        except threading.BrokenBarrierError:
-            pass
         begun = time.perf_counter()
         try:
             client.conn.timeout = timeout

@@ -2,7 +2,8 @@
 
 from django.urls import include, path
 
-from bookyourplace.urls import handler500, urlpatterns as project_urlpatterns  # noqa: F401
+from bookyourplace.urls import handler500  # noqa: F401
+from bookyourplace.urls import urlpatterns as project_urlpatterns
 
 urlpatterns = [
     path("bench-baseline/", include("bench.baselines.urls")),

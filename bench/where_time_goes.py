@@ -129,7 +129,7 @@ def profile_booking(data, top: int) -> None:
             post(path)
         statements = []  # (a query log would be emptied by the request's start signal)
 
-        def note(execute, sql, params, many, context):
+        def note(execute, sql, params, many, context, statements=statements):
             statements.append(sql)
             return execute(sql, params, many, context)
 
@@ -159,8 +159,8 @@ def profile_booking(data, top: int) -> None:
 
 def profile_email(data, top: int, smtp) -> None:
     from bookyourplace.notifications import reminders
-    from bookyourplace.notifications.rendering import render_email
     from bookyourplace.notifications.models import Email
+    from bookyourplace.notifications.rendering import render_email
     from bookyourplace.notifications.services import deliver_due
 
     programme = data.programme("profile-reminders", "Reminders", reminder_days="1", joining_reminder_minutes=0)

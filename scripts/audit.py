@@ -65,7 +65,7 @@ def main(lock_files: list[str]) -> int:
     if all(outcome is None for outcome in outcomes):
         print(UNREACHABLE)
         return 0
-    for lock_file, outcome in zip(lock_files, outcomes):
+    for lock_file, outcome in zip(lock_files, outcomes, strict=True):
         if outcome is None:
             print(f"{lock_file}: the advisory database could not be reached; not checked")
     return 1 if any(outcome == 1 for outcome in outcomes) else 0

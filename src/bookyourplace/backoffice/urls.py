@@ -1,7 +1,17 @@
 from django.urls import path
 
-from bookyourplace.backoffice.views import audit, auth, people, programmes, sessions
-from bookyourplace.backoffice.views import approvals, bookings, exports, programme_rules, waiting_list
+from bookyourplace.backoffice.views import (
+    approvals,
+    audit,
+    auth,
+    bookings,
+    exports,
+    people,
+    programme_rules,
+    programmes,
+    sessions,
+    waiting_list,
+)
 from bookyourplace.backoffice.views import messages as attendee_messages
 from bookyourplace.programmes.models import Programme
 

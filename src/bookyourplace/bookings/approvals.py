@@ -9,13 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from bookyourplace.bookings import locking, waiting_list
 from bookyourplace.bookings.audit import record_booking_event
-from bookyourplace.programmes.page_version import programme_changed
 from bookyourplace.bookings.errors import BookingError, SessionCancelled
 from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications import services as notifications
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor
 from bookyourplace.programmes.models import Session
+from bookyourplace.programmes.page_version import programme_changed
 
 
 class NotAwaitingApproval(BookingError):

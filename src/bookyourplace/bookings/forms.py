@@ -1,9 +1,8 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-
-from django.core.exceptions import ValidationError
 
 from bookyourplace.bookings.models import Sector
 from bookyourplace.bookings.services import AttendeeDetails, has_control_characters

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from bookyourplace.bookings import locking, tokens, waiting_list
 from bookyourplace.bookings.audit import record_booking_event
 from bookyourplace.bookings.availability import State, availability, count_places
-from bookyourplace.programmes.page_version import programme_changed
 from bookyourplace.bookings.eligibility import email_hold_expires_at, status_for_a_new_place, tell_about_place
 from bookyourplace.bookings.errors import (  # noqa: F401 (faces catch them from here)
     AlreadyBooked,
@@ -38,6 +37,7 @@ from bookyourplace.notifications import services as notifications
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor
 from bookyourplace.programmes.models import Session
+from bookyourplace.programmes.page_version import programme_changed
 
 # Crockford's base32 without I, L, O and U: a reference read over the phone is not misheard.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

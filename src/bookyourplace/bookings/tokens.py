@@ -15,7 +15,7 @@ import secrets
 from django.utils.crypto import salted_hmac
 
 TOKEN_LENGTH = 32  # base64url characters: 192 bits
-_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{%d}$" % TOKEN_LENGTH)
+_TOKEN_SHAPE = re.compile(rf"^[A-Za-z0-9_-]{{{TOKEN_LENGTH}}}$")
 
 
 def new_seed() -> str:

@@ -15,7 +15,6 @@ from django.utils import timezone
 from bookyourplace.bookings import locking
 from bookyourplace.bookings.audit import record_booking_event
 from bookyourplace.bookings.availability import count_places
-from bookyourplace.programmes.page_version import programme_changed
 from bookyourplace.bookings.eligibility import (
     email_hold_expires_at,
     status_for_a_new_place,
@@ -28,6 +27,7 @@ from bookyourplace.notifications import services as notifications
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import SYSTEM, Actor
 from bookyourplace.programmes.models import Session
+from bookyourplace.programmes.page_version import programme_changed
 
 
 def first_waiting(session: Session) -> Booking | None:

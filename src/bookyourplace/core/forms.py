@@ -10,6 +10,7 @@ from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 
+
 def whole_number_field(
     label, *, min_value: int, max_value: int, required: str, invalid: str, too_small: str, too_big: str,
     help_text="", width: int = 3,

@@ -19,6 +19,7 @@ memory cache this project runs on by default, and it allows one rate per decorat
 This module sits at the bottom: it imports no domain app and no face.
 """
 
+import contextlib
 import logging
 import math
 import re
@@ -115,10 +116,9 @@ def _take_back(cache, counters: list[str]) -> None:
     further off, and someone posting another person's address holds it back for one window
     at most, not for as long as they keep going."""
     for counter in counters:
-        try:
+        # Expired meanwhile, or the cache went away: nothing to undo.
+        with contextlib.suppress(Exception):
             cache.decr(counter)
-        except Exception:  # expired meanwhile, or the cache went away: nothing to undo
-            pass
 
 
 def _first_refusal(cache, counter: str, rate: Rate) -> bool:

@@ -10,8 +10,7 @@ from bookyourplace.bookings.availability import waiting_position
 from bookyourplace.bookings.joining import joining_details_for
 from bookyourplace.bookings.links import calendar_url, manage_url
 from bookyourplace.core.formatting import date_and_time, session_date, time_range
-from bookyourplace.notifications import invites
-from bookyourplace.notifications import messaging
+from bookyourplace.notifications import invites, messaging
 from bookyourplace.notifications.models import Email
 
 

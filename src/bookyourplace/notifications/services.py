@@ -19,10 +19,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult, get_date_max
-from django.tasks import TaskResultStatus
 
 from bookyourplace.bookings.models import Booking
 from bookyourplace.core import rate_limits

@@ -120,6 +120,9 @@ class Programme(models.Model):
         kwargs["update_fields"] = [name for name in fields if name != "page_version"]
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("public:programme", kwargs={"programme_slug": self.slug})
+
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
@@ -127,9 +130,6 @@ class Programme(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
-
-    def get_absolute_url(self) -> str:
-        return reverse("public:programme", kwargs={"programme_slug": self.slug})
 
 
 class Session(models.Model):
@@ -184,6 +184,9 @@ class Session(models.Model):
         # Descriptions come from organisers and imports; never store markup we would not render.
         self.description = sanitise_description(self.description)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:session", kwargs={"programme_slug": self.programme.slug, "session_id": self.pk})
 
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
@@ -240,6 +243,3 @@ class Session(models.Model):
         if self.is_online:
             return _("Online: %(where)s") % {"where": self.location_text}
         return _("In person: %(where)s") % {"where": self.location_text}
-
-    def get_absolute_url(self) -> str:
-        return reverse("public:session", kwargs={"programme_slug": self.programme.slug, "session_id": self.pk})

@@ -8,10 +8,10 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.utils import timezone
 
+from bookyourplace.accounts.audit_log import AuditFilter, events_for_organisers
 from bookyourplace.accounts.models import Role
 from bookyourplace.accounts.testing import make_person
 from bookyourplace.privacy.models import AuditEvent
-from bookyourplace.accounts.audit_log import AuditFilter, events_for_organisers
 from bookyourplace.privacy.services import SYSTEM, Actor, record
 from bookyourplace.programmes.models import Organiser, Programme
 

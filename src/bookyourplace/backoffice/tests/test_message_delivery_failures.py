@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from bookyourplace.backoffice.tests.test_messages import compose_url, preview, send_form
 from bookyourplace.accounts.testing import staff
+from bookyourplace.backoffice.tests.test_messages import compose_url, preview, send_form
 from bookyourplace.bookings import services as bookings
 from bookyourplace.core.testing import text_of
 from bookyourplace.core.testing.smtp import delivered_to

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from bookyourplace.accounts import permissions
+from bookyourplace.accounts.audit_log import AuditFilter, events_for_organisers
 from bookyourplace.backoffice.access import require, staff_required
 from bookyourplace.core.forms import GovukForm
 from bookyourplace.privacy.models import AuditEvent
-from bookyourplace.accounts.audit_log import AuditFilter, events_for_organisers
 
 PER_PAGE = 100
 

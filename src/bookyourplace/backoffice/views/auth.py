@@ -24,8 +24,8 @@ from django_otp import login as otp_login
 from bookyourplace.accounts import services as accounts
 from bookyourplace.accounts.errors import TwoFactorError
 from bookyourplace.backoffice.access import safe_next, staff_required, to_code_step
-from bookyourplace.core.forms import GovukForm
 from bookyourplace.core import rate_limits
+from bookyourplace.core.forms import GovukForm
 from bookyourplace.core.requests import client_ip
 from bookyourplace.notifications.services import queue_account_email
 from bookyourplace.privacy.models import AuditEvent

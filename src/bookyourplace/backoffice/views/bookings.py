@@ -15,12 +15,12 @@ from bookyourplace.backoffice import errors
 from bookyourplace.backoffice.access import session_for, staff_required
 from bookyourplace.bookings import queries
 from bookyourplace.bookings import services as bookings
+from bookyourplace.bookings.forms import BookingForm
 from bookyourplace.bookings.models import Booking, Sector
 from bookyourplace.core.errors import DomainError
 from bookyourplace.core.forms import GovukForm
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import actor_for, record
-from bookyourplace.bookings.forms import BookingForm
 
 BOOKINGS_PER_PAGE = 50
 

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from bookyourplace.accounts import permissions
 from bookyourplace.backoffice.access import programme_for, session_for, staff_required
+from bookyourplace.bookings import session_changes
 from bookyourplace.bookings.availability import add_booking_counts
 from bookyourplace.core.forms import CheckboxField, GovukForm, whole_number_field
 from bookyourplace.privacy.services import actor_for
-from bookyourplace.bookings import session_changes
 from bookyourplace.programmes import sessions as programme_sessions
 from bookyourplace.programmes.models import ApprovalMode, Session
 

@@ -55,7 +55,7 @@ LOST_CONNECTIONS = {
 }
 
 
-def unavailable(exception):
+def raises(exception):
     def raise_it(*args, **kwargs):
         raise exception
 
@@ -80,7 +80,7 @@ def assert_unavailable_page(response) -> None:
 @pytest.mark.parametrize("error", LOST_CONNECTIONS.values(), ids=LOST_CONNECTIONS.keys())
 def test_database_unavailable_in_a_view_shows_the_503_page(browser_client, session, monkeypatch, error):
     # Arrange
-    monkeypatch.setattr("bookyourplace.public.views._published_session", unavailable(error))
+    monkeypatch.setattr("bookyourplace.public.views._published_session", raises(error))
 
     # Act
     response = browser_client.get(book_form_path(session))
@@ -94,8 +94,8 @@ def test_database_unavailable_for_a_returning_visitor_shows_the_503_page(browser
     """An organiser (anyone with a session cookie): the error page must not look them up."""
     # Arrange
     error = LOST_CONNECTIONS["cut while idle"]
-    monkeypatch.setattr("bookyourplace.public.views._published_session", unavailable(error))
-    monkeypatch.setattr(SessionStore, "load", unavailable(error))
+    monkeypatch.setattr("bookyourplace.public.views._published_session", raises(error))
+    monkeypatch.setattr(SessionStore, "load", raises(error))
     browser_client.cookies["sessionid"] = "a" * 32
 
     # Act
@@ -137,7 +137,7 @@ def test_other_database_errors_still_show_the_500_page(browser_client, session, 
     # Arrange: a broken query is a fault to fix, not a database to wait for
     monkeypatch.setattr(
         "bookyourplace.public.views._published_session",
-        unavailable(OperationalError("no such column: programmes_session.colour")),
+        raises(OperationalError("no such column: programmes_session.colour")),
     )
 
     # Act

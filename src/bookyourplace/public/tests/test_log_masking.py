@@ -33,7 +33,7 @@ def service_log():
     try:
         yield buffer
     finally:
-        for handler, stream in zip(handlers, streams):
+        for handler, stream in zip(handlers, streams, strict=True):
             handler.setStream(stream)
 
 

@@ -2,8 +2,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone

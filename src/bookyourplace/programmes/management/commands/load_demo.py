@@ -11,11 +11,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from bookyourplace.programmes.copying import copy_programme, same_weekday_in_year
+from bookyourplace.programmes.importing import import_programme
 from bookyourplace.programmes.management.commands.import_programme import programme_summary, session_line
 from bookyourplace.programmes.models import Organiser, Programme, Session
 from bookyourplace.programmes.page_version import programme_changed
-from bookyourplace.programmes.copying import copy_programme, same_weekday_in_year
-from bookyourplace.programmes.importing import import_programme
 
 ORIGINAL_SLUG = "coventry-prevent-week-2026"
 DEMO_SLUG = "coventry-prevent-week-demo"
