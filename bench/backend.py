@@ -53,7 +53,9 @@ def log(message: str) -> None:
 def psql(sql: str) -> None:
     subprocess.run(
         ["psql", PG_ADMIN_URL.replace("postgres://", "postgresql://", 1), "-v", "ON_ERROR_STOP=1", "-qc", sql],
-        check=True, capture_output=True, timeout=60,
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
 
 
@@ -88,27 +90,37 @@ class Data:
         from bookyourplace.programmes.models import Programme
 
         return Programme.objects.create(
-            organiser=self.organiser, slug=slug, title=title, status=Programme.Status.PUBLISHED,
-            summary="Free briefings for everyone who works with children and adults at risk.", **fields
+            organiser=self.organiser,
+            slug=slug,
+            title=title,
+            status=Programme.Status.PUBLISHED,
+            summary="Free briefings for everyone who works with children and adults at risk.",
+            **fields,
         )
 
     def session(self, programme, title: str, starts, capacity: int, online: bool = True, **fields):
         from bookyourplace.programmes.models import Session
 
         values = {
-            "programme": programme, "title": title, "subtitle": "A briefing for practitioners",
+            "programme": programme,
+            "title": title,
+            "subtitle": "A briefing for practitioners",
             "description": "<p>What the threat looks like locally, how to spot the signs and when to refer.</p>",
-            "starts_at": starts, "ends_at": starts + timedelta(hours=2), "capacity": capacity,
+            "starts_at": starts,
+            "ends_at": starts + timedelta(hours=2),
+            "capacity": capacity,
             "delivery": Session.Delivery.ONLINE if online else Session.Delivery.IN_PERSON,
             "platform": "Microsoft Teams" if online else "",
             "joining_url": "https://teams.microsoft.com/l/meetup-join/bench" if online else "",
-            "venue": "" if online else "Friargate", "room": "" if online else "Room 1.4",
+            "venue": "" if online else "Friargate",
+            "room": "" if online else "Room 1.4",
         }
         values.update(fields)
         return Session.objects.create(**values)
 
-    def bookings(self, session, count: int, *, tag: str, status: str = "confirmed", created_at=None,
-                 batch: int = 5000) -> None:
+    def bookings(
+        self, session, count: int, *, tag: str, status: str = "confirmed", created_at=None, batch: int = 5000
+    ) -> None:
         from bookyourplace.bookings.models import Booking
 
         sectors = ["schools", "health", "police", "childrens_services", "adult_social_care", "other"]
@@ -116,12 +128,22 @@ class Data:
         for _ in range(count):
             self.serial += 1
             n = self.serial
-            rows.append(Booking(
-                session=session, reference=f"{tag}{n:09d}"[:12], first_name="Sam", last_name=f"Person{n}",
-                email=f"{tag.lower()}{n}@bench.example", organisation="Coventry City Council",
-                sector=sectors[n % len(sectors)], job_title="Safeguarding lead", consented_at=self.now,
-                status=status, manage_token_seed="", manage_token_hash=f"{n:064d}",
-            ))
+            rows.append(
+                Booking(
+                    session=session,
+                    reference=f"{tag}{n:09d}"[:12],
+                    first_name="Sam",
+                    last_name=f"Person{n}",
+                    email=f"{tag.lower()}{n}@bench.example",
+                    organisation="Coventry City Council",
+                    sector=sectors[n % len(sectors)],
+                    job_title="Safeguarding lead",
+                    consented_at=self.now,
+                    status=status,
+                    manage_token_seed="",
+                    manage_token_hash=f"{n:064d}",
+                )
+            )
             if len(rows) >= batch:
                 Booking.objects.bulk_create(rows)
                 rows = []
@@ -152,8 +174,9 @@ def build_public_programme(data: Data):
         for slot in range(2 if day == 2 else 1):
             starts = first + timedelta(days=day, hours=3 * slot)
             online = (day + slot) % 2 == 0
-            session = data.session(programme, f"Session {day + 1}.{slot + 1}: Prevent awareness", starts,
-                                   capacity=60, online=online)
+            session = data.session(
+                programme, f"Session {day + 1}.{slot + 1}: Prevent awareness", starts, capacity=60, online=online
+            )
             data.bookings(session, 57 if day == 3 else 25, tag="PW")
             sessions.append(session)
     return programme, sessions
@@ -176,7 +199,7 @@ def page_loads(port: int, pages: dict[str, str], seconds: int, rounds: int = PAG
     runs: dict[str, list[dict]] = {name: [] for name in pages}
     names = list(pages)
     for round_number in range(rounds):
-        for name in names[round_number % len(names):] + names[: round_number % len(names)]:
+        for name in names[round_number % len(names) :] + names[: round_number % len(names)]:
             runs[name].append(wrk(port, pages[name], seconds=seconds).as_dict())
     results = {}
     for name, measured in runs.items():
@@ -190,8 +213,10 @@ def page_loads(port: int, pages: dict[str, str], seconds: int, rounds: int = PAG
             "rounds": measured,
         }
         r = results[name]
-        log(f"{name}: {r['rps']:.0f} req/s, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, errors {r['errors']} "
-            f"(rounds: {', '.join(f'{x['rps']:.0f}' for x in measured)})")
+        log(
+            f"{name}: {r['rps']:.0f} req/s, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, errors {r['errors']} "
+            f"(rounds: {', '.join(f'{x["rps"]:.0f}' for x in measured)})"
+        )
     return results
 
 
@@ -226,16 +251,27 @@ def measure_bookings(port: int, data: Data) -> dict:
     for round_number in range(BOOKING_ROUNDS):
         order = ["baseline", "ours"] if round_number % 2 == 0 else ["ours", "baseline"]
         for name in order:
-            result = booking_load(port, targets[name], form_path=form, clients=BOOKING_CLIENTS,
-                                  max_posts=BOOKING_MAX_POSTS, seconds=BOOKING_SECONDS,
-                                  email_prefix=f"{name}{round_number}-")
+            result = booking_load(
+                port,
+                targets[name],
+                form_path=form,
+                clients=BOOKING_CLIENTS,
+                max_posts=BOOKING_MAX_POSTS,
+                seconds=BOOKING_SECONDS,
+                email_prefix=f"{name}{round_number}-",
+            )
             slices[name].append(result)
-            log(f"booking {name} (round {round_number + 1}): {result.per_second:.0f}/s, booked {result.booked}, "
-                f"errors {result.server_errors + result.other} {result.samples[:2]}")
+            log(
+                f"booking {name} (round {round_number + 1}): {result.per_second:.0f}/s, booked {result.booked}, "
+                f"errors {result.server_errors + result.other} {result.samples[:2]}"
+            )
     combined = {name: PostLoad.combine(parts).as_dict() for name, parts in slices.items()}
     confirmed = Session.objects.get(pk=ours.pk).bookings.filter(status="confirmed").count()
-    return {**combined, "confirmed_in_database": confirmed,
-            "rounds": {name: [p.per_second for p in parts] for name, parts in slices.items()}}
+    return {
+        **combined,
+        "confirmed_in_database": confirmed,
+        "rounds": {name: [p.per_second for p in parts] for name, parts in slices.items()},
+    }
 
 
 def measure_rush(port: int, data: Data) -> dict:
@@ -246,8 +282,10 @@ def measure_rush(port: int, data: Data) -> dict:
     path = f"/programmes/{programme.slug}/sessions/{session.pk}/book/"
     result = rush(port, path, form_path=path, attempts=RUSH_ATTEMPTS, email_prefix="rush")
     holding = Booking.objects.filter(session=session, status__in=Booking.HOLDING_STATUSES).count()
-    log(f"rush: {result.booked} booked, {result.refused} refused, {result.server_errors} 5xx, {result.other} other, "
-        f"{holding} in the database, {result.seconds:.1f} s {result.samples[:2]}")
+    log(
+        f"rush: {result.booked} booked, {result.refused} refused, {result.server_errors} 5xx, {result.other} other, "
+        f"{holding} in the database, {result.seconds:.1f} s {result.samples[:2]}"
+    )
     return {**result.as_dict(), "holding_in_database": holding, "capacity": RUSH_CAPACITY}
 
 
@@ -262,8 +300,12 @@ def measure_email(data: Data, smtp: SmtpSink) -> dict:
     programme = data.programme("bench-reminders", "Bench reminders", reminder_days="", joining_reminder_minutes=0)
     starts = (data.now + timedelta(hours=20)).replace(microsecond=0)
     per_session = 500
-    sessions = [data.session(programme, f"Reminder session {i + 1}", starts + timedelta(minutes=i),
-                             capacity=per_session, online=False) for i in range(EMAILS // per_session)]
+    sessions = [
+        data.session(
+            programme, f"Reminder session {i + 1}", starts + timedelta(minutes=i), capacity=per_session, online=False
+        )
+        for i in range(EMAILS // per_session)
+    ]
     made = time.monotonic()
     for session in sessions:
         # Made two days ago, before the reminder's moment (a day before the start).
@@ -287,7 +329,9 @@ def measure_email(data: Data, smtp: SmtpSink) -> dict:
 
     outcome = dict(
         Email.objects.filter(kind="reminder", booking__session__programme=programme)
-        .values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
     )
     log(f"the reminders in the outbox by status: {outcome}")
     return {
@@ -313,8 +357,13 @@ def _timed_get(client: Client, path: str, repeats: int) -> dict:
         sizes.append(len(body))
         statuses.add(status)
     times.sort()
-    return {"path": path, "median_s": round(times[len(times) // 2], 4), "max_s": round(times[-1], 4),
-            "statuses": sorted(statuses), "bytes": sizes[-1]}
+    return {
+        "path": path,
+        "median_s": round(times[len(times) // 2], 4),
+        "max_s": round(times[-1], 4),
+        "statuses": sorted(statuses),
+        "bytes": sizes[-1],
+    }
 
 
 def measure_scale(port: int, service: Service, data: Data) -> dict:
@@ -338,8 +387,10 @@ def measure_scale(port: int, service: Service, data: Data) -> dict:
     client = Client(port)
     client.sign_in(STAFF_EMAIL, STAFF_PASSWORD)
     results = {
-        "bookings_in_database": total_bookings, "insert_seconds": round(time.monotonic() - made, 1),
-        "public_before": public_before, "public_after": public_after,
+        "bookings_in_database": total_bookings,
+        "insert_seconds": round(time.monotonic() - made, 1),
+        "public_before": public_before,
+        "public_after": public_after,
     }
     pages = {
         "dashboard": "/backoffice/",
@@ -351,8 +402,10 @@ def measure_scale(port: int, service: Service, data: Data) -> dict:
     for name, path in pages.items():
         client.get(path)  # once to warm up
         results[name] = _timed_get(client, path, TIMED_REPEATS)
-        log(f"{name}: median {results[name]['median_s'] * 1000:.0f} ms, max {results[name]['max_s'] * 1000:.0f} ms "
-            f"(status {results[name]['statuses']})")
+        log(
+            f"{name}: median {results[name]['median_s'] * 1000:.0f} ms, max {results[name]['max_s'] * 1000:.0f} ms "
+            f"(status {results[name]['statuses']})"
+        )
     results["export"] = _export(client, service, f"/backoffice/programmes/{programme.pk}/export.csv")
     client.close()
     return results
@@ -422,15 +475,21 @@ def _export(client: Client, service: Service, path: str) -> dict:
     growth = {pid: peaks[pid] - before[pid] for pid in workers}
     serving = max(growth, key=growth.get) if growth else None
     result = {
-        "path": path, "status": status, "seconds": round(seconds, 2), "bytes": size, "rows": max(lines - 1, 0),
+        "path": path,
+        "status": status,
+        "seconds": round(seconds, 2),
+        "bytes": size,
+        "rows": max(lines - 1, 0),
         "worker_rss_before_mb": round(before.get(serving, 0) / 1024, 1),
         "worker_peak_rss_mb": round(peaks.get(serving, 0) / 1024, 1),
         "worker_rss_growth_mb": round(growth.get(serving, 0) / 1024, 1),
         "measured_with": "VmHWM reset via clear_refs + VmRSS sampling" if peak_reset else "VmRSS sampling",
     }
-    log(f"export: {result['rows']} rows, {size / 1e6:.1f} MB in {seconds:.1f} s; worker RSS "
+    log(
+        f"export: {result['rows']} rows, {size / 1e6:.1f} MB in {seconds:.1f} s; worker RSS "
         f"{result['worker_rss_before_mb']} -> peak {result['worker_peak_rss_mb']} MB "
-        f"(+{result['worker_rss_growth_mb']} MB)")
+        f"(+{result['worker_rss_growth_mb']} MB)"
+    )
     return result
 
 
@@ -439,22 +498,24 @@ def _export(client: Client, service: Service, path: str) -> dict:
 
 def service_env(database_url: str, port: int, smtp_port: int, var_dir: Path, cache_url: str | None) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "EMAIL_", "CACHE_"))}
-    env.update({
-        # The repository's root too, for bench.settings: the service's settings plus the
-        # baselines (bench/baselines) under /bench-baseline/.
-        "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": f"http://127.0.0.1:{port}",
-        "BEHIND_PROXY": "1",  # requests carry X-Forwarded-Proto: https, as from a TLS proxy
-        "DATABASE_URL": database_url,
-        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
-        "BYP_VAR_DIR": str(var_dir),
-        "BYP_RATE_LIMITS": "0",  # every request comes from this one address
-        "BIND": f"127.0.0.1:{port}",
-    })
+    env.update(
+        {
+            # The repository's root too, for bench.settings: the service's settings plus the
+            # baselines (bench/baselines) under /bench-baseline/.
+            "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": SECRET_KEY,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SITE_URL": f"http://127.0.0.1:{port}",
+            "BEHIND_PROXY": "1",  # requests carry X-Forwarded-Proto: https, as from a TLS proxy
+            "DATABASE_URL": database_url,
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+            "BYP_VAR_DIR": str(var_dir),
+            "BYP_RATE_LIMITS": "0",  # every request comes from this one address
+            "BIND": f"127.0.0.1:{port}",
+        }
+    )
     if cache_url:
         env["CACHE_URL"] = cache_url
     return env

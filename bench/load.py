@@ -65,8 +65,16 @@ def wrk(port: int, path: str, *, seconds: int, connections: int = 16, threads: i
     if shutil.which("wrk") is None:
         return python_get_load(port, path, seconds=seconds, connections=connections)
     command = [
-        "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency",
-        "-H", "X-Forwarded-Proto: https", url,
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "--latency",
+        "-H",
+        "X-Forwarded-Proto: https",
+        url,
     ]
     out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30).stdout
     requests = int(re.search(r"(\d+) requests in ([\d.]+)(\w+)", out).group(1))
@@ -120,8 +128,16 @@ def python_get_load(port: int, path: str, *, seconds: int, connections: int, max
     for thread in threads:
         thread.join(timeout=seconds + REQUEST_TIMEOUT)
     elapsed = time.monotonic() - started
-    return PageLoad(path, len(latencies), elapsed, len(latencies) / elapsed, percentile(latencies, 0.5),
-                    percentile(latencies, 0.99), errors[0], tool="python")
+    return PageLoad(
+        path,
+        len(latencies),
+        elapsed,
+        len(latencies) / elapsed,
+        percentile(latencies, 0.5),
+        percentile(latencies, 0.99),
+        errors[0],
+        tool="python",
+    )
 
 
 # --- A browser-like client -----------------------------------------------------------------------
@@ -146,8 +162,9 @@ class Client:
         headers.update(extra or {})
         return headers
 
-    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None,
-                keep_cookies: bool = True) -> http.client.HTTPResponse:
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict | None = None, keep_cookies: bool = True
+    ) -> http.client.HTTPResponse:
         """The response, not yet read. Reconnects once if keep-alive was closed."""
         for attempt in (1, 2):
             try:
@@ -276,8 +293,9 @@ def _is_booked(status: int, location: str) -> bool:
     return status == 302 and location.rstrip("/").endswith(("confirmed", "booked"))
 
 
-def booking_load(port: int, path: str, *, form_path: str, clients: int, max_posts: int, seconds: float,
-                 email_prefix: str) -> PostLoad:
+def booking_load(
+    port: int, path: str, *, form_path: str, clients: int, max_posts: int, seconds: float, email_prefix: str
+) -> PostLoad:
     """`clients` visitors post the booking form over and over (each post a new email and a new
     visitor's session), until `max_posts` in all or the deadline."""
     result = PostLoad()

@@ -65,59 +65,84 @@ def rows_for(r: dict) -> list[tuple[str, str, str, str, str, str]]:
             target = met = ""
             if page == "programme" and phase == "warm":
                 target, met = TARGETS["programme_warm"], _yes(None if ratio is None else ratio >= 1.5)
-            errors = (ours.get("errors") or 0)
-            rows.append((
-                f"{page.capitalize()} page, {phase}: req/s",
-                _fmt(ours.get("rps")) + (f" ({errors} errors)" if errors else ""),
-                _fmt(base.get("rps")),
-                _fmt(ratio, ".2f", "×"),
-                target,
-                met,
-            ))
-            rows.append((
-                "    p50 / p99 latency (ms)",
-                f"{_fmt(ours.get('p50_ms'), '.1f')} / {_fmt(ours.get('p99_ms'), '.1f')}",
-                f"{_fmt(base.get('p50_ms'), '.1f')} / {_fmt(base.get('p99_ms'), '.1f')}",
-                "", "", "",
-            ))
+            errors = ours.get("errors") or 0
+            rows.append(
+                (
+                    f"{page.capitalize()} page, {phase}: req/s",
+                    _fmt(ours.get("rps")) + (f" ({errors} errors)" if errors else ""),
+                    _fmt(base.get("rps")),
+                    _fmt(ratio, ".2f", "×"),
+                    target,
+                    met,
+                )
+            )
+            rows.append(
+                (
+                    "    p50 / p99 latency (ms)",
+                    f"{_fmt(ours.get('p50_ms'), '.1f')} / {_fmt(ours.get('p99_ms'), '.1f')}",
+                    f"{_fmt(base.get('p50_ms'), '.1f')} / {_fmt(base.get('p99_ms'), '.1f')}",
+                    "",
+                    "",
+                    "",
+                )
+            )
     ours, base = _get(r, "booking", "ours") or {}, _get(r, "booking", "baseline") or {}
     ratio = _ratio(ours.get("bookings_per_second"), base.get("bookings_per_second"))
     booking_errors = (ours.get("server_errors") or 0) + (ours.get("other_errors") or 0)
-    rows.append((
-        "Booking, 50 clients: bookings/s",
-        _fmt(ours.get("bookings_per_second")) + (f" ({booking_errors} errors)" if booking_errors else ""),
-        _fmt(base.get("bookings_per_second")),
-        _fmt(ratio, ".2f", "×"),
-        TARGETS["booking"],
-        _yes(None if ratio is None else ratio >= 0.8),
-    ))
-    rows.append((
-        "    p50 / p99 latency (ms)",
-        f"{_fmt(ours.get('p50_ms'), '.0f')} / {_fmt(ours.get('p99_ms'), '.0f')}",
-        f"{_fmt(base.get('p50_ms'), '.0f')} / {_fmt(base.get('p99_ms'), '.0f')}",
-        "", "", "",
-    ))
+    rows.append(
+        (
+            "Booking, 50 clients: bookings/s",
+            _fmt(ours.get("bookings_per_second")) + (f" ({booking_errors} errors)" if booking_errors else ""),
+            _fmt(base.get("bookings_per_second")),
+            _fmt(ratio, ".2f", "×"),
+            TARGETS["booking"],
+            _yes(None if ratio is None else ratio >= 0.8),
+        )
+    )
+    rows.append(
+        (
+            "    p50 / p99 latency (ms)",
+            f"{_fmt(ours.get('p50_ms'), '.0f')} / {_fmt(ours.get('p99_ms'), '.0f')}",
+            f"{_fmt(base.get('p50_ms'), '.0f')} / {_fmt(base.get('p99_ms'), '.0f')}",
+            "",
+            "",
+            "",
+        )
+    )
     rush = r.get("rush") or {}
     errors = None if not rush else rush.get("server_errors", 0) + rush.get("other_errors", 0)
     holding = rush.get("holding_in_database")
-    rows.append((
-        "Rush: 1,000 at once on 100 places",
-        f"{_fmt(holding)} booked, {_fmt(rush.get('server_errors'))} 5xx, {_fmt(errors)} errors, "
-        f"{_fmt(rush.get('seconds'), '.1f')} s" if rush else "–",
-        "", "",
-        TARGETS["rush"],
-        _yes(None if not rush else holding == rush.get("capacity") and rush.get("booked") == holding and errors == 0),
-    ))
+    rows.append(
+        (
+            "Rush: 1,000 at once on 100 places",
+            f"{_fmt(holding)} booked, {_fmt(rush.get('server_errors'))} 5xx, {_fmt(errors)} errors, "
+            f"{_fmt(rush.get('seconds'), '.1f')} s"
+            if rush
+            else "–",
+            "",
+            "",
+            TARGETS["rush"],
+            _yes(
+                None if not rush else holding == rush.get("capacity") and rush.get("booked") == holding and errors == 0
+            ),
+        )
+    )
     email = r.get("email") or {}
-    rows.append((
-        "Email: 10,000 reminders via worker",
-        (f"{_fmt(email.get('delivery_seconds'), '.1f')} s, {_fmt(email.get('emails_per_second'))}/s "
-         f"({email.get('received')}/{email.get('emails')}; queued in {_fmt(email.get('queue_seconds'), '.1f')} s)")
-        if email else "–",
-        "", "",
-        TARGETS["email"],
-        _yes(None if not email else (not email.get("timed_out") and email.get("delivery_seconds", 999) < 60)),
-    ))
+    rows.append(
+        (
+            "Email: 10,000 reminders via worker",
+            (
+                f"{_fmt(email.get('delivery_seconds'), '.1f')} s, {_fmt(email.get('emails_per_second'))}/s "
+                f"({email.get('received')}/{email.get('emails')}; queued in {_fmt(email.get('queue_seconds'), '.1f')} s)"
+            )
+            if email
+            else "–",
+            "",
+            "",
+            TARGETS["email"],
+            _yes(None if not email else (not email.get("timed_out") and email.get("delivery_seconds", 999) < 60)),
+        )
+    )
     scale = r.get("scale") or {}
     for key, label, target in (
         ("dashboard", "Dashboard @ 100k bookings", "dashboard"),
@@ -128,36 +153,56 @@ def rows_for(r: dict) -> list[tuple[str, str, str, str, str, str]]:
     ):
         page = scale.get(key) or {}
         ok = page.get("statuses") == [200]
-        rows.append((
-            label,
-            f"{_fmt(page.get('median_s', None) and page['median_s'] * 1000)} ms (max {_fmt(page.get('max_s') and page['max_s'] * 1000)})"
-            + ("" if ok or not page else f" status {page.get('statuses')}"),
-            "", "",
-            TARGETS[target],
-            _yes(None if not page else ok and page["max_s"] < 1),
-        ))
+        rows.append(
+            (
+                label,
+                f"{_fmt(page.get('median_s', None) and page['median_s'] * 1000)} ms (max {_fmt(page.get('max_s') and page['max_s'] * 1000)})"
+                + ("" if ok or not page else f" status {page.get('statuses')}"),
+                "",
+                "",
+                TARGETS[target],
+                _yes(None if not page else ok and page["max_s"] < 1),
+            )
+        )
     before, after = scale.get("public_before") or {}, scale.get("public_after") or {}
     if before and after:
-        for key, label in (("week_page_rendered_ms", "Public page of a week, rendered"),
-                           ("programme_page_rendered_ms", "    of the programme holding them"),
-                           ("booking_ms", "Booking, one at a time")):
-            rows.append((
-                f"{label}: ms",
-                f"{_fmt(after.get(key), '.1f')} with {_fmt(after.get('bookings_in_database'), ',')} bookings stored",
-                f"{_fmt(before.get(key), '.1f')} with {_fmt(before.get('bookings_in_database'), ',')}",
-                _fmt(_ratio(after.get(key), before.get(key)), ".2f", "×"),
-                "", "",
-            ))
+        for key, label in (
+            ("week_page_rendered_ms", "Public page of a week, rendered"),
+            ("programme_page_rendered_ms", "    of the programme holding them"),
+            ("booking_ms", "Booking, one at a time"),
+        ):
+            rows.append(
+                (
+                    f"{label}: ms",
+                    f"{_fmt(after.get(key), '.1f')} with {_fmt(after.get('bookings_in_database'), ',')} bookings stored",
+                    f"{_fmt(before.get(key), '.1f')} with {_fmt(before.get('bookings_in_database'), ',')}",
+                    _fmt(_ratio(after.get(key), before.get(key)), ".2f", "×"),
+                    "",
+                    "",
+                )
+            )
     export = scale.get("export") or {}
-    rows.append((
-        "CSV export of 100k: peak memory",
-        (f"+{_fmt(export.get('worker_rss_growth_mb'), '.1f')} MB (worker peak {_fmt(export.get('worker_peak_rss_mb'), '.0f')} MB), "
-         f"{_fmt(export.get('rows'))} rows in {_fmt(export.get('seconds'), '.1f')} s") if export else "–",
-        "", "",
-        TARGETS["export"],
-        _yes(None if not export else export.get("status") == 200 and export.get("rows", 0) >= 100_000
-             and export.get("worker_rss_growth_mb", 999) < 200),
-    ))
+    rows.append(
+        (
+            "CSV export of 100k: peak memory",
+            (
+                f"+{_fmt(export.get('worker_rss_growth_mb'), '.1f')} MB (worker peak {_fmt(export.get('worker_peak_rss_mb'), '.0f')} MB), "
+                f"{_fmt(export.get('rows'))} rows in {_fmt(export.get('seconds'), '.1f')} s"
+            )
+            if export
+            else "–",
+            "",
+            "",
+            TARGETS["export"],
+            _yes(
+                None
+                if not export
+                else export.get("status") == 200
+                and export.get("rows", 0) >= 100_000
+                and export.get("worker_rss_growth_mb", 999) < 200
+            ),
+        )
+    )
     return rows
 
 
@@ -201,8 +246,9 @@ def main() -> int:
         out = RESULTS / f".{stamp}-{backend}.part.json"
         try:
             command = [sys.executable, str(HERE / "backend.py"), "--backend", backend, "--out", str(out)]
-            subprocess.run(command + (["--phases", args.phases] if args.phases else []),
-                           timeout=CHILD_TIMEOUT, check=False)
+            subprocess.run(
+                command + (["--phases", args.phases] if args.phases else []), timeout=CHILD_TIMEOUT, check=False
+            )
         except subprocess.TimeoutExpired:
             print(f"  {BACKENDS[backend]} took longer than {CHILD_TIMEOUT} s and was stopped", flush=True)
         if out.exists():

@@ -44,9 +44,15 @@ def setup(backend: str, workdir: Path, smtp_port: int) -> None:
 
     url = fresh_database(backend, PG_DB, workdir)
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="bench.settings", DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="testserver", SITE_URL="https://testserver", BEHIND_PROXY="1", DATABASE_URL=url,
-        EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}", BYP_VAR_DIR=str(workdir),
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="testserver",
+        SITE_URL="https://testserver",
+        BEHIND_PROXY="1",
+        DATABASE_URL=url,
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
+        BYP_VAR_DIR=str(workdir),
         BYP_RATE_LIMITS="0",
     )
     import django
@@ -111,10 +117,17 @@ def profile_booking(data, top: int) -> None:
     serial = iter(range(10**7))
 
     def post(path: str) -> None:
-        body = urlencode({
-            "first_name": "Sam", "last_name": "Bench", "email": f"person{next(serial)}@bench.example",
-            "organisation": "Coventry City Council", "sector": "schools", "job_title": "Teacher", "consent": "yes",
-        })
+        body = urlencode(
+            {
+                "first_name": "Sam",
+                "last_name": "Bench",
+                "email": f"person{next(serial)}@bench.example",
+                "organisation": "Coventry City Council",
+                "sector": "schools",
+                "job_title": "Teacher",
+                "consent": "yes",
+            }
+        )
         response = client.post(path, body, content_type="application/x-www-form-urlencoded")
         if response.status_code != 302:
             raise RuntimeError(f"{path} answered {response.status_code}")
@@ -144,8 +157,10 @@ def profile_booking(data, top: int) -> None:
                 total = (time.perf_counter() - began) / BOOKINGS * 1000
             if best is None or total < best[0]:
                 best = (total, clock.median_ms())
-        print(f"  {name:8} {best[0]:5.2f} ms a booking, {best[1]:5.2f} ms of it inside the transaction, "
-              f"{len(statements)} statements")
+        print(
+            f"  {name:8} {best[0]:5.2f} ms a booking, {best[1]:5.2f} ms of it inside the transaction, "
+            f"{len(statements)} statements"
+        )
         if name == "ours":
             for sql in statements:
                 print(f"             {sql[:110]}")
@@ -173,15 +188,19 @@ def profile_email(data, top: int, smtp) -> None:
     began = time.perf_counter()
     for email in emails:
         render_email(email).message().as_bytes()
-    print(f"  building one message (templates, invite, MIME): {(time.perf_counter() - began) / len(emails) * 1000:.2f} ms")
+    print(
+        f"  building one message (templates, invite, MIME): {(time.perf_counter() - began) / len(emails) * 1000:.2f} ms"
+    )
     smtp.reset()
     profile = cProfile.Profile()
     began = time.perf_counter()
     profile.enable()
     counts = deliver_due()
     profile.disable()
-    print(f"  one worker delivered {counts['sent']} in {time.perf_counter() - began:.1f} s "
-          f"(profiled; SMTP server received {smtp.count})")
+    print(
+        f"  one worker delivered {counts['sent']} in {time.perf_counter() - began:.1f} s "
+        f"(profiled; SMTP server received {smtp.count})"
+    )
     print(_top(profile, top))
 
 

@@ -17,7 +17,9 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-UNREACHABLE = "make audit: the advisory database (PyPI's vulnerability data) cannot be reached from here; nothing was checked."
+UNREACHABLE = (
+    "make audit: the advisory database (PyPI's vulnerability data) cannot be reached from here; nothing was checked."
+)
 
 
 def pypi_reachable() -> bool:
@@ -33,9 +35,23 @@ def audit(lock_file: str) -> int | None:
     with tempfile.TemporaryDirectory() as scratch:
         report_path = Path(scratch) / "report.json"
         result = subprocess.run(
-            [sys.executable, "-m", "pip_audit", "--disable-pip", "--require-hashes", "--progress-spinner", "off",
-             "--format", "json", "--output", str(report_path), "--requirement", lock_file],
-            capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "pip_audit",
+                "--disable-pip",
+                "--require-hashes",
+                "--progress-spinner",
+                "off",
+                "--format",
+                "json",
+                "--output",
+                str(report_path),
+                "--requirement",
+                lock_file,
+            ],
+            capture_output=True,
+            text=True,
         )
         if not report_path.exists():
             if not pypi_reachable():

@@ -43,7 +43,10 @@ def set_password_url(user: AbstractBaseUser) -> str:
     """
     path = reverse(
         "backoffice:password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     return settings.SITE_URL + path
 
@@ -117,7 +120,9 @@ def add_staff_member(
     return member
 
 
-def change_staff_member(*, member: StaffMember, role: str, programmes: Iterable[Programme] = (), actor: Actor) -> StaffMember:
+def change_staff_member(
+    *, member: StaffMember, role: str, programmes: Iterable[Programme] = (), actor: Actor
+) -> StaffMember:
     """Change a person's role and, for organisers, the programmes they run."""
     if role not in Role.values:
         raise StaffMemberError(_("Select a role"), field="role")
@@ -220,7 +225,9 @@ def pending_authenticator(*, user: AbstractBaseUser) -> TOTPDevice:
     return device
 
 
-def confirm_authenticator(*, user: AbstractBaseUser, device: TOTPDevice, code: str, actor: Actor) -> TwoFactorChange | None:
+def confirm_authenticator(
+    *, user: AbstractBaseUser, device: TOTPDevice, code: str, actor: Actor
+) -> TwoFactorChange | None:
     """Confirm the authenticator being set up with a code it shows; it replaces any other.
 
     Returns what changed, or None if the code is wrong. The owner is emailed and the change
@@ -306,7 +313,9 @@ def reset_two_factor(*, member: StaffMember, actor: Actor) -> StaffMember:
     holding an administrator's password alone could strip a colleague's second factor."""
     if not session_is_verified(actor.user):
         raise TwoFactorError(
-            _("Turn on two-factor sign-in for your own account, and sign in with its code, before you reset someone else's")
+            _(
+                "Turn on two-factor sign-in for your own account, and sign in with its code, before you reset someone else's"
+            )
         )
     if _is_self(member, actor):
         raise TwoFactorError(_("You cannot reset your own two-factor sign-in here. Use Your account"))

@@ -1,6 +1,5 @@
 """Back-office people for every app's tests: an account with a role, signed in or not."""
 
-
 from django.contrib.auth.models import User
 
 from bookyourplace.accounts.models import Role, StaffMember
@@ -35,11 +34,11 @@ def staff(
 ) -> User:
     """The account of someone with `role` (on `programme`, if given), not yet signed in."""
     programmes = () if programme is None else (programme,)
-    return make_person(organiser, role, email=email, first_name=first_name, last_name=last_name, programmes=programmes).user
+    return make_person(
+        organiser, role, email=email, first_name=first_name, last_name=last_name, programmes=programmes
+    ).user
 
 
 def sign_in_as(client, user) -> None:
     """Signed in with the password already checked (the sign-in page has its own tests)."""
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-
-

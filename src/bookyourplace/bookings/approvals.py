@@ -40,7 +40,10 @@ def approve_booking(*, booking_id: int, actor: Actor, now: datetime | None = Non
         booking.save(update_fields=[*booking.move_to(Booking.Status.CONFIRMED, now), "decided_at"])
         notifications.queue_booking_approved(booking=booking)
         record_booking_event(
-            booking=booking, session=session, action=AuditEvent.Action.APPROVED_BOOKING, actor=actor,
+            booking=booking,
+            session=session,
+            action=AuditEvent.Action.APPROVED_BOOKING,
+            actor=actor,
             summary=f"Approved {booking.reference} ({booking.full_name})",
         )
         programme_changed(session.programme_id)
@@ -61,7 +64,10 @@ def reject_booking(*, booking_id: int, reason: str, actor: Actor, now: datetime 
         booking.save(update_fields=["status", "decided_at", "decision_reason"])
         notifications.queue_booking_rejected(booking=booking, note=booking.decision_reason)
         record_booking_event(
-            booking=booking, session=session, action=AuditEvent.Action.REJECTED_BOOKING, actor=actor,
+            booking=booking,
+            session=session,
+            action=AuditEvent.Action.REJECTED_BOOKING,
+            actor=actor,
             summary=f"Did not approve {booking.reference} ({booking.full_name}). Reason: {booking.decision_reason}",
         )
         waiting_list.offer_free_places(session=session, now=now)

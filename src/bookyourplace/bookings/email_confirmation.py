@@ -59,7 +59,10 @@ def confirm_email(*, booking_id: int, actor: Actor | None = None, now: datetime 
         # The confirmation (with the line manager's copy) or "waiting for approval": only now.
         tell_about_place(booking)
         record_booking_event(
-            booking=booking, session=session, action=AuditEvent.Action.BOOKED, actor=actor,
+            booking=booking,
+            session=session,
+            action=AuditEvent.Action.BOOKED,
+            actor=actor,
             summary=f"Email address confirmed: {booking.reference} for {booking.full_name} is now "
             f"{booking.get_status_display().lower()}",
         )
@@ -87,7 +90,10 @@ def release_unconfirmed_holds(*, now: datetime | None = None) -> int:
                 booking.status = Booking.Status.HOLD_EXPIRED
                 booking.save(update_fields=["status"])
                 record_booking_event(
-                    booking=booking, session=session, action=AuditEvent.Action.CANCELLED_BOOKING, actor=SYSTEM,
+                    booking=booking,
+                    session=session,
+                    action=AuditEvent.Action.CANCELLED_BOOKING,
+                    actor=SYSTEM,
                     summary=f"Released the place held for {booking.reference} ({booking.full_name}): "
                     "email address not confirmed in time",
                 )

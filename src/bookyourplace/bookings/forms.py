@@ -27,7 +27,9 @@ class OneLineField(forms.CharField):
         return super().to_python(value)
 
 
-def _text(label, *, max_length, required_message, too_long_message, autocomplete, special_message, help_text="", required=True):
+def _text(
+    label, *, max_length, required_message, too_long_message, autocomplete, special_message, help_text="", required=True
+):
     return OneLineField(
         label=label,
         max_length=max_length,
@@ -79,7 +81,9 @@ class BookingForm(GovukForm):
     email = forms.EmailField(
         label=_("Work email address"),
         max_length=254,
-        help_text=_("Use your own work email, not a shared inbox. We will send your confirmation and joining details here."),
+        help_text=_(
+            "Use your own work email, not a shared inbox. We will send your confirmation and joining details here."
+        ),
         error_messages={
             "required": _("Enter your work email address"),
             "invalid": _("Enter an email address in the correct format, like name@example.com"),
@@ -145,7 +149,11 @@ class BookingForm(GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"].help_text = format_html(
-            str(_('Read the <a class="govuk-link" href="{}">privacy notice</a> to see how we use and keep your information.')),
+            str(
+                _(
+                    'Read the <a class="govuk-link" href="{}">privacy notice</a> to see how we use and keep your information.'
+                )
+            ),
             reverse("public:privacy"),
         )
 

@@ -25,7 +25,9 @@ def run_once(*, now: datetime) -> dict:
     if expired or released or queued:
         logger.info(
             "Periodic work: %s offers passed on, %s unconfirmed holds released, %s reminders queued",
-            expired, released, queued,
+            expired,
+            released,
+            queued,
         )
     return {"offers_expired": expired, "holds_released": released, "reminders_queued": queued}
 

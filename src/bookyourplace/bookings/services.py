@@ -196,7 +196,12 @@ class _PlaceNotFree(Exception):
 
 
 def _book_a_free_place(
-    *, session: Session | None, attendee: AttendeeDetails, email: str, actor: Actor | None, now: datetime,
+    *,
+    session: Session | None,
+    attendee: AttendeeDetails,
+    email: str,
+    actor: Actor | None,
+    now: datetime,
     address_proven: bool,
 ) -> Booking | None:
     """The common case, a free place, holding the session's lock as briefly as possible.
@@ -246,7 +251,10 @@ def _book_a_free_place(
 def _record_booking(*, booking: Booking, session: Session, actor: Actor | None) -> None:
     action = AuditEvent.Action.JOINED_WAITING_LIST if booking.is_waiting else AuditEvent.Action.BOOKED
     record_booking_event(
-        booking=booking, session=session, action=action, actor=actor,
+        booking=booking,
+        session=session,
+        action=action,
+        actor=actor,
         summary=f"{booking.get_status_display()}: {booking.reference} for {booking.full_name} on '{session.title}'",
     )
 
@@ -274,9 +282,7 @@ def _new_booking(*, session: Session, attendee: AttendeeDetails, email: str, sta
     )
 
 
-def _create_booking(
-    *, session: Session, attendee: AttendeeDetails, email: str, status: str, now: datetime
-) -> Booking:
+def _create_booking(*, session: Session, attendee: AttendeeDetails, email: str, status: str, now: datetime) -> Booking:
     booking = _new_booking(session=session, attendee=attendee, email=email, status=status, now=now)
     for _attempt in range(5):
         try:
@@ -359,7 +365,10 @@ def cancel_booking(
         else:
             notifications.queue_booking_cancellation(booking=booking, withdraw_invite=had_invite)
         record_booking_event(
-            booking=booking, session=session, action=AuditEvent.Action.CANCELLED_BOOKING, actor=actor,
+            booking=booking,
+            session=session,
+            action=AuditEvent.Action.CANCELLED_BOOKING,
+            actor=actor,
             summary=f"Cancelled {booking.reference} ({booking.full_name})"
             + (f". Reason: {booking.cancellation_reason}" if booking.cancellation_reason else ""),
         )
@@ -377,7 +386,10 @@ def resend_confirmation(*, booking_id: int, actor: Actor) -> Booking:
             raise BookingError(_("Only a confirmed booking has a confirmation to re-send."))
         notifications.queue_booking_confirmation(booking=booking)
         record_booking_event(
-            booking=booking, session=booking.session, action=AuditEvent.Action.RESENT_CONFIRMATION, actor=actor,
+            booking=booking,
+            session=booking.session,
+            action=AuditEvent.Action.RESENT_CONFIRMATION,
+            actor=actor,
             summary=f"Re-sent the confirmation of {booking.reference} to {booking.email}",
         )
     return booking

@@ -66,7 +66,8 @@ def cancel_session(*, session_id: int, actor: Actor, reason: str = "") -> Sessio
         record(
             actor=actor,
             action=AuditEvent.Action.CANCELLED_SESSION,
-            summary=f"Cancelled session '{session.title}'; {told} attendees told" + (f". Reason: {reason}" if reason else ""),
+            summary=f"Cancelled session '{session.title}'; {told} attendees told"
+            + (f". Reason: {reason}" if reason else ""),
             subject=session,
             programme_id=session.programme_id,
         )

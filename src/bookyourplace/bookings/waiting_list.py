@@ -68,7 +68,10 @@ def offer_free_places(*, session: Session, now: datetime | None = None) -> list[
             booking.save(update_fields=["status", "offered_at", "offer_expires_at"])
             notifications.queue_place_offered(booking=booking)
         record_booking_event(
-            booking=booking, session=session, action=AuditEvent.Action.OFFERED_PLACE, actor=SYSTEM,
+            booking=booking,
+            session=session,
+            action=AuditEvent.Action.OFFERED_PLACE,
+            actor=SYSTEM,
             summary=f"Gave the next free place to {booking.reference} ({booking.full_name}): {booking.get_status_display()}",
         )
         given.append(booking)
@@ -87,7 +90,10 @@ def accept_offer(*, booking_id: int, actor: Actor | None = None, now: datetime |
         booking.session = session
         tell_about_place(booking)
         record_booking_event(
-            booking=booking, session=session, action=AuditEvent.Action.ACCEPTED_OFFER, actor=actor,
+            booking=booking,
+            session=session,
+            action=AuditEvent.Action.ACCEPTED_OFFER,
+            actor=actor,
             summary=f"{booking.reference} ({booking.full_name}) accepted the offered place",
         )
         programme_changed(session.programme_id)
@@ -115,7 +121,10 @@ def expire_offers(*, now: datetime | None = None) -> int:
                 if not session.is_cancelled:  # they were told the session is cancelled; no "gone to the next person"
                     notifications.queue_offer_expired(booking=booking)
                 record_booking_event(
-                    booking=booking, session=session, action=AuditEvent.Action.OFFER_EXPIRED, actor=SYSTEM,
+                    booking=booking,
+                    session=session,
+                    action=AuditEvent.Action.OFFER_EXPIRED,
+                    actor=SYSTEM,
                     summary=f"The offer to {booking.reference} ({booking.full_name}) ran out",
                 )
                 expired += 1

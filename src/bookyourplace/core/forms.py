@@ -12,8 +12,16 @@ from django.forms.renderers import DjangoTemplates
 
 
 def whole_number_field(
-    label, *, min_value: int, max_value: int, required: str, invalid: str, too_small: str, too_big: str,
-    help_text="", width: int = 3,
+    label,
+    *,
+    min_value: int,
+    max_value: int,
+    required: str,
+    invalid: str,
+    too_small: str,
+    too_big: str,
+    help_text="",
+    width: int = 3,
 ) -> forms.IntegerField:
     """A GOV.UK number input (``inputmode=numeric``, a fixed width) with a message in the
     organiser's words for each way the number can be wrong."""

@@ -25,4 +25,3 @@ def client_ip(request) -> str | None:
         return str(ipaddress.ip_address(entries[-proxies]))
     except ValueError:
         return remote
-

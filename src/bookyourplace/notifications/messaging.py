@@ -130,7 +130,9 @@ def check_message(*, subject: str, body: str) -> None:
     if not body.strip():
         errors.setdefault("body", []).append(_("Enter a message"))
     elif len(body) > BODY_MAX_LENGTH:
-        errors.setdefault("body", []).append(_("Message must be %(max)d characters or fewer") % {"max": BODY_MAX_LENGTH})
+        errors.setdefault("body", []).append(
+            _("Message must be %(max)d characters or fewer") % {"max": BODY_MAX_LENGTH}
+        )
     else:
         errors.setdefault("body", []).extend(_problems(body))
     errors = {field: problems for field, problems in errors.items() if problems}

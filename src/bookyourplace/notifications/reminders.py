@@ -82,9 +82,7 @@ def _note(reminder: Reminder) -> str:
             minutes,
         ) % {"count": minutes}
     days = reminder.before.days
-    return ngettext(
-        "Your session is in %(count)d day.", "Your session is in %(count)d days.", days
-    ) % {"count": days}
+    return ngettext("Your session is in %(count)d day.", "Your session is in %(count)d days.", days) % {"count": days}
 
 
 def send_due_reminders(*, now: datetime | None = None) -> int:
@@ -109,18 +107,16 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
 
 
 def _queue_for_session(session: Session, reminder: Reminder, moment: datetime) -> int:
-    already = Email.objects.filter(booking=OuterRef("pk"), kind=Email.Kind.REMINDER, dedupe_key__endswith=f":{reminder.key}")
+    already = Email.objects.filter(
+        booking=OuterRef("pk"), kind=Email.Kind.REMINDER, dedupe_key__endswith=f":{reminder.key}"
+    )
     bookings = Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED, confirmed_at__lte=moment)
     if reminder.joining:
         # The "starting soon" reminder exists to carry the joining link: only to those who may see it.
         bookings = bookings.filter(may_see_joining_details_q())
     # Read whole first (ids and addresses only): a cursor left open on SQLite would keep an
     # old snapshot that cannot then write once another worker has written.
-    due = list(
-        bookings.exclude(Exists(already))
-        .order_by("pk")
-        .values_list("pk", "email")
-    )
+    due = list(bookings.exclude(Exists(already)).order_by("pk").values_list("pk", "email"))
     queued = 0
     # A few hundred at a time, each lot committed as one: a worker stopped half-way leaves
     # whole lots queued, and the next run finds the rest still due.

@@ -139,7 +139,7 @@ def queue_booking_approved(*, booking: Booking) -> Email:
 
 
 def queue_email_confirmation(*, booking: Booking) -> Email:
-    """"Confirm your email address to keep your place": the manage link, whose page has the
+    """ "Confirm your email address to keep your place": the manage link, whose page has the
     button that confirms (a POST, so a mail scanner opening the link confirms nothing)."""
     return _queue(booking=booking, kind=Email.Kind.EMAIL_CONFIRMATION)
 
@@ -175,8 +175,12 @@ def queue_reminders(*, reminders: list[tuple[int, str, str]], include_joining_de
 
     def email(booking_id: int, to: str, key: str) -> Email:
         return Email(
-            booking_id=booking_id, kind=Email.Kind.REMINDER, to=to, include_joining_details=include_joining_details,
-            note=note, dedupe_key=key,
+            booking_id=booking_id,
+            kind=Email.Kind.REMINDER,
+            to=to,
+            include_joining_details=include_joining_details,
+            note=note,
+            dedupe_key=key,
         )
 
     try:
@@ -202,7 +206,9 @@ def queue_manage_link(*, booking: Booking) -> Email:
 
 def queue_booking_cancellation(*, booking: Booking, withdraw_invite: bool = True) -> Email:
     """Confirms a cancellation; withdraws the calendar event if the attendee had been sent one."""
-    return _queue(booking=booking, kind=Email.Kind.CANCELLATION, invite_method=invites.CANCEL if withdraw_invite else "")
+    return _queue(
+        booking=booking, kind=Email.Kind.CANCELLATION, invite_method=invites.CANCEL if withdraw_invite else ""
+    )
 
 
 def queue_cancelled_by_organiser(*, booking: Booking, note: str = "") -> Email:
@@ -270,7 +276,9 @@ def claim_lease() -> timedelta:
     return timedelta(seconds=settings.BYP_EMAIL_CLAIM_LEASE_SECONDS)
 
 
-def deliver_due(*, batch_size: int = BATCH_SIZE, email_id: int | None = None, now: datetime | None = None) -> dict[str, int]:
+def deliver_due(
+    *, batch_size: int = BATCH_SIZE, email_id: int | None = None, now: datetime | None = None
+) -> dict[str, int]:
     """Send due emails over one SMTP connection until none are left (or the server fails).
 
     An email that cannot be built, or that the server refuses, fails alone (its reason kept

@@ -42,7 +42,9 @@ class AuditEvent(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Kept if the account is later deleted: the label still says who it was.
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField(max_length=254)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     action = models.CharField(max_length=40, choices=Action, db_index=True)

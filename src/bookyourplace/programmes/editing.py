@@ -26,8 +26,13 @@ def create_programme(*, organiser: Organiser, title: str, summary: str = "", slu
             slug=available_slug(slug or None, title, dt.date.today().year),
             status=Programme.Status.DRAFT,
         )
-        record(actor=actor, action=AuditEvent.Action.CREATED_PROGRAMME, summary=f"Created programme '{title}'",
-               subject=programme, programme_id=programme.pk)
+        record(
+            actor=actor,
+            action=AuditEvent.Action.CREATED_PROGRAMME,
+            summary=f"Created programme '{title}'",
+            subject=programme,
+            programme_id=programme.pk,
+        )
     return programme
 
 
@@ -35,8 +40,13 @@ def change_programme(*, programme: Programme, title: str, summary: str, actor: A
     with transaction.atomic():
         programme.title, programme.summary = title, summary
         programme.save(update_fields=["title", "summary"])
-        record(actor=actor, action=AuditEvent.Action.CHANGED_PROGRAMME, summary=f"Changed programme '{title}'",
-               subject=programme, programme_id=programme.pk)
+        record(
+            actor=actor,
+            action=AuditEvent.Action.CHANGED_PROGRAMME,
+            summary=f"Changed programme '{title}'",
+            subject=programme,
+            programme_id=programme.pk,
+        )
         programme_changed(programme.pk)
     return programme
 
@@ -69,8 +79,12 @@ def change_programme_rules(*, programme: Programme, actor: Actor, **rules: Unpac
         for name in changed:
             setattr(programme, name, rules[name])
         programme.save(update_fields=changed)
-        record(actor=actor, action=AuditEvent.Action.CHANGED_PROGRAMME,
-               summary=f"Changed the booking rules of '{programme.title}': {', '.join(changed)}",
-               subject=programme, programme_id=programme.pk)
+        record(
+            actor=actor,
+            action=AuditEvent.Action.CHANGED_PROGRAMME,
+            summary=f"Changed the booking rules of '{programme.title}': {', '.join(changed)}",
+            subject=programme,
+            programme_id=programme.pk,
+        )
         programme_changed(programme.pk)
     return programme

@@ -18,7 +18,9 @@ DESCRIPTION_ATTRIBUTES = {"a": {"href"}}
 
 
 def sanitise_description(html: str) -> str:
-    return nh3.clean(html or "", tags=DESCRIPTION_TAGS, attributes=DESCRIPTION_ATTRIBUTES, link_rel="noopener noreferrer").strip()
+    return nh3.clean(
+        html or "", tags=DESCRIPTION_TAGS, attributes=DESCRIPTION_ATTRIBUTES, link_rel="noopener noreferrer"
+    ).strip()
 
 
 def validate_brand_colour(value: str) -> None:
@@ -52,7 +54,10 @@ class Organiser(models.Model):
 
 class ApprovalMode(models.TextChoices):
     OPEN = "open", _("Open: everyone is confirmed at once")
-    TRUSTED_DOMAINS = "trusted_domains", _("Trusted domains: addresses on the list are confirmed at once, others wait for approval")
+    TRUSTED_DOMAINS = (
+        "trusted_domains",
+        _("Trusted domains: addresses on the list are confirmed at once, others wait for approval"),
+    )
     APPROVAL = "approval", _("Approval for all: every booking waits for an organiser to approve it")
 
 
@@ -60,7 +65,10 @@ class EmailConfirmation(models.TextChoices):
     """Whether a new booking's place is only held until the person opens the link we email
     (issue 10, point 5): it stops a script filling a session with invented addresses."""
 
-    AUTO = "auto", _("When trusted domains decide: on if addresses on the trusted list are confirmed at once, otherwise off")
+    AUTO = (
+        "auto",
+        _("When trusted domains decide: on if addresses on the trusted list are confirmed at once, otherwise off"),
+    )
     ALWAYS = "always", _("Always: every new booking must confirm its email address")
     NEVER = "never", _("Never")
 
@@ -146,11 +154,15 @@ class Session(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sessions")
     title = models.CharField(_("title"), max_length=250)
     subtitle = models.CharField(_("subtitle"), max_length=250, blank=True)
-    description = models.TextField(_("description"), blank=True, help_text=_("Stored sanitised: only simple formatting is kept."))
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Stored sanitised: only simple formatting is kept.")
+    )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     delivery = models.CharField(_("delivery"), max_length=20, choices=Delivery, default=Delivery.ONLINE)
-    platform = models.CharField(_("platform"), max_length=100, blank=True, help_text=_('For example "Microsoft Teams".'))
+    platform = models.CharField(
+        _("platform"), max_length=100, blank=True, help_text=_('For example "Microsoft Teams".')
+    )
     # Private: only ever shown or sent to confirmed attendees.
     joining_url = models.URLField(_("joining link"), max_length=1000, blank=True)
     joining_instructions = models.TextField(_("joining instructions"), blank=True)

@@ -127,7 +127,9 @@ def _parse_session(heading: _Cell, cells: list[_Cell], today: dt.date) -> Parsed
     title_cell, details, description = _layout(heading, cells)
     title, subtitle = _title_and_subtitle(title_cell.html)
     if not title:
-        raise SeedFormatError(f"line {title_cell.line}: expected the session title, such as '<b>Self-Initiated Terrorism</b>'")
+        raise SeedFormatError(
+            f"line {title_cell.line}: expected the session title, such as '<b>Self-Initiated Terrorism</b>'"
+        )
     fields = _fields(details)
     start, end = _time_range(fields.get("time", ""), details.line)
     delivery, platform, venue, room = _delivery(fields.get("delivery", ""), details.line)

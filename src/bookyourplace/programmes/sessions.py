@@ -95,8 +95,13 @@ def create_session(*, programme: Programme, actor: Actor, **details: Unpack[Sess
     check_session(session)
     with transaction.atomic():
         session.save()
-        record(actor=actor, action=AuditEvent.Action.CREATED_SESSION, summary=f"Added session '{session.title}'",
-               subject=session, programme_id=programme.pk)
+        record(
+            actor=actor,
+            action=AuditEvent.Action.CREATED_SESSION,
+            summary=f"Added session '{session.title}'",
+            subject=session,
+            programme_id=programme.pk,
+        )
         programme_changed(programme.pk)
     return session
 

@@ -67,7 +67,9 @@ def _allow(*methods):
             if request.method not in methods:
                 response = render(request, "400.html", status=405)
                 response["Allow"] = ", ".join(methods)
-                log_response("Method Not Allowed (%s): %s", request.method, request.path, response=response, request=request)
+                log_response(
+                    "Method Not Allowed (%s): %s", request.method, request.path, response=response, request=request
+                )
                 return response
             return view(request, *args, **kwargs)
 
@@ -77,7 +79,9 @@ def _allow(*methods):
 
 
 def _published_programme(slug: str) -> Programme:
-    return get_object_or_404(Programme.objects.select_related("organiser"), slug=slug, status=Programme.Status.PUBLISHED)
+    return get_object_or_404(
+        Programme.objects.select_related("organiser"), slug=slug, status=Programme.Status.PUBLISHED
+    )
 
 
 def _published_session(programme_slug: str, session_id: int) -> Session:
@@ -115,7 +119,9 @@ def programme(request, programme_slug):
         "public/programme.html",
         {"programme": programme, "organiser": programme.organiser, "days": days},
     )
-    return page_cache.keep_for(response, page_cache.lifetime(m for s in sessions for m in (s.booking_opens_at, s.closes_at)))
+    return page_cache.keep_for(
+        response, page_cache.lifetime(m for s in sessions for m in (s.booking_opens_at, s.closes_at))
+    )
 
 
 @_allow("GET", "HEAD")
@@ -175,7 +181,9 @@ def book(request, programme_slug, session_id):
     state = places.availability(session)
     if not (state.can_book or state.can_join_waiting_list):
         context["availability"] = state
-        return render(request, "public/booking_unavailable.html", context, status=409 if request.method == "POST" else 200)
+        return render(
+            request, "public/booking_unavailable.html", context, status=409 if request.method == "POST" else 200
+        )
     # When the session is full the same form puts the person on the waiting list; they
     # only join it if the page they submitted said so.
     context["waiting_list"] = state.can_join_waiting_list
@@ -186,7 +194,7 @@ def book(request, programme_slug, session_id):
 @_allow("GET", "HEAD")
 @never_cache
 def booking_confirmed(request, programme_slug, session_id):
-    """"Check your email": only for the browser that just booked. It is built from the
+    """ "Check your email": only for the browser that just booked. It is built from the
     session and the address typed alone, never from a booking: the reference, status and
     waiting-list position go by email and on the manage page."""
     session = _published_session(programme_slug, session_id)
@@ -252,19 +260,28 @@ def manage(request, token):
 
 @_allow("POST")
 def confirm_email(request, token):
-    """"Confirm my place": only a POST from the manage page confirms, never the GET that
+    """ "Confirm my place": only a POST from the manage page confirms, never the GET that
     opened the emailed link (mail scanners open every link)."""
     booking = _booking_from_token(token)
     if CancelBookingForm(request.POST).is_valid():
         try:
-            booking = email_confirmation.confirm_email(booking_id=booking.pk, actor=actor_for(request, label=booking.full_name))
+            booking = email_confirmation.confirm_email(
+                booking_id=booking.pk, actor=actor_for(request, label=booking.full_name)
+            )
         except DomainError as refusal:
             errors.flash(request, refusal)
         else:
             if booking.is_confirmed:
-                messages.success(request, _("Your place is confirmed. We have emailed you the details and a calendar invitation."))
+                messages.success(
+                    request, _("Your place is confirmed. We have emailed you the details and a calendar invitation.")
+                )
             else:
-                messages.success(request, _("Thank you for confirming your email address. Your booking now waits for an organiser to approve it."))
+                messages.success(
+                    request,
+                    _(
+                        "Thank you for confirming your email address. Your booking now waits for an organiser to approve it."
+                    ),
+                )
     return redirect("public:manage", token=token)
 
 
@@ -273,14 +290,20 @@ def accept_offer(request, token):
     booking = _booking_from_token(token)
     if CancelBookingForm(request.POST).is_valid():
         try:
-            booking = waiting_list.accept_offer(booking_id=booking.pk, actor=actor_for(request, label=booking.full_name))
+            booking = waiting_list.accept_offer(
+                booking_id=booking.pk, actor=actor_for(request, label=booking.full_name)
+            )
         except DomainError as refusal:
             errors.flash(request, refusal)
         else:
             if booking.is_confirmed:
-                messages.success(request, _("Your place is confirmed. We have emailed you the details and a calendar invitation."))
+                messages.success(
+                    request, _("Your place is confirmed. We have emailed you the details and a calendar invitation.")
+                )
             else:
-                messages.success(request, _("You have accepted the place. It now waits for an organiser to approve it."))
+                messages.success(
+                    request, _("You have accepted the place. It now waits for an organiser to approve it.")
+                )
     return redirect("public:manage", token=token)
 
 
@@ -296,7 +319,9 @@ def manage_calendar(request, token):
         sequence=booking.invite_sequence,
         manage_url=manage_url(booking),  # the joining link goes in only if the booking may see it
     )
-    response = HttpResponse(invite, content_type=f"text/calendar; charset=utf-8; method={CANCEL if cancelled else REQUEST}")
+    response = HttpResponse(
+        invite, content_type=f"text/calendar; charset=utf-8; method={CANCEL if cancelled else REQUEST}"
+    )
     response["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'
     return _private(response)
 
@@ -318,7 +343,13 @@ def cancel(request, token):
         return redirect("public:manage", token=token)
     if not bookings.can_cancel(booking):
         return redirect("public:manage", token=token)
-    context = {"booking": booking, "session": session, "programme": session.programme, "organiser": session.programme.organiser, "token": token}
+    context = {
+        "booking": booking,
+        "session": session,
+        "programme": session.programme,
+        "organiser": session.programme.organiser,
+        "token": token,
+    }
     return _private(render(request, "public/cancel.html", context))
 
 

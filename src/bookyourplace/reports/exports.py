@@ -66,12 +66,38 @@ def booking_rows(bookings: QuerySet[Booking]) -> Iterator[list]:
     statuses = {value: str(label) for value, label in Booking.Status.choices}
     session_dates: dict[int, dt.date] = {}
     columns = (
-        "reference", "first_name", "last_name", "email", "organisation", "sector", "job_title", "access_needs",
-        "status", "created_at", "session_id", "session__title", "session__starts_at", "session__programme__time_zone",
+        "reference",
+        "first_name",
+        "last_name",
+        "email",
+        "organisation",
+        "sector",
+        "job_title",
+        "access_needs",
+        "status",
+        "created_at",
+        "session_id",
+        "session__title",
+        "session__starts_at",
+        "session__programme__time_zone",
     )
     for row in bookings.values_list(*columns).iterator(chunk_size=CHUNK_SIZE):
-        (reference, first_name, last_name, email, organisation, sector, job_title, access_needs,
-         status, created_at, session_id, session_title, starts_at, time_zone) = row
+        (
+            reference,
+            first_name,
+            last_name,
+            email,
+            organisation,
+            sector,
+            job_title,
+            access_needs,
+            status,
+            created_at,
+            session_id,
+            session_title,
+            starts_at,
+            time_zone,
+        ) = row
         tz = zoneinfo.ZoneInfo(time_zone)  # ZoneInfo keeps one instance per zone
         if session_id not in session_dates:
             session_dates[session_id] = starts_at.astimezone(tz).date()

@@ -6,26 +6,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programmes', '0002_alter_programme_status'),
+        ("programmes", "0002_alter_programme_status"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StaffMember',
+            name="StaffMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('administrator', 'Administrator'), ('organiser', 'Organiser'), ('viewer', 'Viewer')], default='organiser', max_length=20, verbose_name='role')),
-                ('organiser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff', to='programmes.organiser')),
-                ('programmes', models.ManyToManyField(blank=True, related_name='team', to='programmes.programme', verbose_name='programmes')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='staff', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("administrator", "Administrator"), ("organiser", "Organiser"), ("viewer", "Viewer")],
+                        default="organiser",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="staff", to="programmes.organiser"
+                    ),
+                ),
+                (
+                    "programmes",
+                    models.ManyToManyField(
+                        blank=True, related_name="team", to="programmes.programme", verbose_name="programmes"
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="staff", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user__first_name', 'user__last_name', 'user__email'],
+                "ordering": ["user__first_name", "user__last_name", "user__email"],
             },
         ),
     ]

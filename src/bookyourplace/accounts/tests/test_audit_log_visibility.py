@@ -36,9 +36,16 @@ def test_an_organiser_sees_its_programmes_and_its_staff_only(organiser, programm
     theirs = Programme.objects.create(organiser=elsewhere, title="Their week", slug="their-week")
     ours = make_person(organiser, Role.ORGANISER, email="sam@coventry.gov.uk")
     their_admin = make_person(elsewhere, Role.ADMINISTRATOR, email="wendy@warwickshire.gov.uk")
-    record(actor=Actor(label="Attendee"), action=AuditEvent.Action.BOOKED, summary="ours: booked", programme_id=programme.pk)
+    record(
+        actor=Actor(label="Attendee"),
+        action=AuditEvent.Action.BOOKED,
+        summary="ours: booked",
+        programme_id=programme.pk,
+    )
     record(actor=Actor(user=ours.user), action=AuditEvent.Action.SIGNED_IN, summary="ours: signed in")
-    record(actor=Actor(label="Attendee"), action=AuditEvent.Action.BOOKED, summary="theirs: booked", programme_id=theirs.pk)
+    record(
+        actor=Actor(label="Attendee"), action=AuditEvent.Action.BOOKED, summary="theirs: booked", programme_id=theirs.pk
+    )
     record(actor=Actor(user=their_admin.user), action=AuditEvent.Action.SIGNED_IN, summary="theirs: signed in")
     record(actor=SYSTEM, action=AuditEvent.Action.CHANGED_SESSION, summary="nobody's")
 
@@ -50,7 +57,12 @@ def test_an_organiser_sees_its_programmes_and_its_staff_only(organiser, programm
 def test_filters_by_action_person_and_local_days(organiser, programme):
     def event(when, label, action=AuditEvent.Action.VIEWED_BOOKING):
         with at(when):
-            record(actor=Actor(label=label), action=action, summary=f"{label} at {when:%d %H:%M}", programme_id=programme.pk)
+            record(
+                actor=Actor(label=label),
+                action=action,
+                summary=f"{label} at {when:%d %H:%M}",
+                programme_id=programme.pk,
+            )
 
     # Midnight in London on 1 July is 23:00 UTC on 30 June.
     event(dt.datetime(2026, 6, 30, 22, 59, tzinfo=dt.UTC), "Priya Shah")
@@ -65,12 +77,16 @@ def test_filters_by_action_person_and_local_days(organiser, programme):
         "Priya Shah at 30 23:00",
         "Priya Shah at 30 22:59",
     ]
-    assert summaries(events_for_organisers(ours, AuditFilter(action=AuditEvent.Action.EXPORTED))) == ["Sam Patel at 02 22:59"]
+    assert summaries(events_for_organisers(ours, AuditFilter(action=AuditEvent.Action.EXPORTED))) == [
+        "Sam Patel at 02 22:59"
+    ]
     assert events_for_organisers(ours, AuditFilter(person="  ")).count() == 4
 
 
 def test_audit_events_can_be_neither_changed_nor_deleted(programme):
-    event = record(actor=SYSTEM, action=AuditEvent.Action.CHANGED_PROGRAMME, summary="Renamed", programme_id=programme.pk)
+    event = record(
+        actor=SYSTEM, action=AuditEvent.Action.CHANGED_PROGRAMME, summary="Renamed", programme_id=programme.pk
+    )
 
     event.summary = "Nothing happened"
     with pytest.raises(PermissionError):

@@ -34,8 +34,11 @@ def test_a_copy_is_on_the_copiers_team(organiser, programme, session):
     member = make_person(organiser, Role.ORGANISER, email="priya@coventry.gov.uk", programmes=(programme,))
 
     copy = programme_teams.copy_programme_as(
-        user=member.user, programme=programme, first_day=dt.date.today() + dt.timedelta(days=365),
-        title="Next year", actor=ORGANISER,
+        user=member.user,
+        programme=programme,
+        first_day=dt.date.today() + dt.timedelta(days=365),
+        title="Next year",
+        actor=ORGANISER,
     )
 
     assert set(member.programmes.all()) == {programme, copy}

@@ -25,7 +25,9 @@ def by_admin(admin):
     return Actor(user=admin.user, ip_address="192.0.2.7")
 
 
-def test_add_staff_member_creates_an_account_and_queues_a_set_password_email(organiser, programme, by_admin, run_worker):
+def test_add_staff_member_creates_an_account_and_queues_a_set_password_email(
+    organiser, programme, by_admin, run_worker
+):
     member = services.add_staff_member(
         organiser=organiser,
         first_name="Sam",
@@ -55,7 +57,12 @@ def test_add_staff_member_creates_an_account_and_queues_a_set_password_email(org
 def test_add_staff_member_refuses_an_email_already_in_use(organiser, admin, by_admin):
     with pytest.raises(StaffMemberError, match="already an account") as refusal:
         services.add_staff_member(
-            organiser=organiser, first_name="Hana", last_name="Ali", email="HEAD@coventry.gov.uk", role=Role.VIEWER, actor=by_admin
+            organiser=organiser,
+            first_name="Hana",
+            last_name="Ali",
+            email="HEAD@coventry.gov.uk",
+            role=Role.VIEWER,
+            actor=by_admin,
         )
 
     assert refusal.value.field == "email"
@@ -128,7 +135,9 @@ def test_an_administrator_can_demote_another_administrator(organiser, admin, by_
 
 
 def test_deactivate_staff_member_switches_the_account_off_and_keeps_it(organiser, admin, by_admin):
-    organiser_person = make_person(organiser, Role.ORGANISER, email="sam@example.org", first_name="Sam", last_name="Patel")
+    organiser_person = make_person(
+        organiser, Role.ORGANISER, email="sam@example.org", first_name="Sam", last_name="Patel"
+    )
 
     services.deactivate_staff_member(member=organiser_person, actor=by_admin)
 

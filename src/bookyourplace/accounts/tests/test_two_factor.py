@@ -75,7 +75,9 @@ def test_reset_needs_the_administrators_own_verified_session(member, admin, run_
         services.reset_two_factor(member=member, actor=Actor(user=as_session(admin.user, verified=False)))
     assert services.has_authenticator(member.user)
 
-    services.reset_two_factor(member=member, actor=Actor(user=as_session(admin.user, verified=True), ip_address="192.0.2.7"))
+    services.reset_two_factor(
+        member=member, actor=Actor(user=as_session(admin.user, verified=True), ip_address="192.0.2.7")
+    )
 
     assert not TOTPDevice.objects.filter(user=member.user).exists()
     event = AuditEvent.objects.get()

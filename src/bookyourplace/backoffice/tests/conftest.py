@@ -10,7 +10,9 @@ from bookyourplace.bookings import services as bookings
 
 @pytest.fixture
 def admin(client, organiser):
-    member = make_person(organiser, Role.ADMINISTRATOR, email="hana.ali@coventry.gov.uk", first_name="Hana", last_name="Ali")
+    member = make_person(
+        organiser, Role.ADMINISTRATOR, email="hana.ali@coventry.gov.uk", first_name="Hana", last_name="Ali"
+    )
     sign_in_as(client, member.user)
     return member
 

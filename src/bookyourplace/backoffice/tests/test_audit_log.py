@@ -30,16 +30,29 @@ def test_the_log_shows_when_who_from_where_and_what(client, admin, programme):
     page = text_of(client.get(reverse("backoffice:audit_log")))
 
     # 08:30 UTC is 09:30 in London in summer.
-    assert "1 Jul 2026, 09:30:05 Hana Ali 192.0.2.10 Exported bookings Exported 12 bookings of Coventry Prevent Week" in page
+    assert (
+        "1 Jul 2026, 09:30:05 Hana Ali 192.0.2.10 Exported bookings Exported 12 bookings of Coventry Prevent Week"
+        in page
+    )
 
 
 def test_the_log_leaves_out_other_organisers(client, admin, programme):
     elsewhere = Organiser.objects.create(name="Warwickshire", slug="warwickshire", contact_email="w@example.org")
     theirs = Programme.objects.create(organiser=elsewhere, title="Their week", slug="their-week")
     their_admin = make_person(elsewhere, Role.ADMINISTRATOR, email="wendy@warwickshire.gov.uk", first_name="Wendy")
-    record(actor=Actor(label="Attendee"), action=AuditEvent.Action.BOOKED, summary="Booked Their week", programme_id=theirs.pk)
+    record(
+        actor=Actor(label="Attendee"),
+        action=AuditEvent.Action.BOOKED,
+        summary="Booked Their week",
+        programme_id=theirs.pk,
+    )
     record(actor=Actor(user=their_admin.user), action=AuditEvent.Action.SIGNED_IN, summary="Wendy signed in")
-    record(actor=Actor(label="Attendee"), action=AuditEvent.Action.BOOKED, summary="Booked Coventry Prevent Week", programme_id=programme.pk)
+    record(
+        actor=Actor(label="Attendee"),
+        action=AuditEvent.Action.BOOKED,
+        summary="Booked Coventry Prevent Week",
+        programme_id=programme.pk,
+    )
 
     page = text_of(client.get(reverse("backoffice:audit_log")))
 
@@ -49,9 +62,24 @@ def test_the_log_leaves_out_other_organisers(client, admin, programme):
 
 
 def test_filters_narrow_the_log(client, admin, programme):
-    record(actor=Actor(label="Priya Shah"), action=AuditEvent.Action.VIEWED_BOOKING, summary="Priya viewed", programme_id=programme.pk)
-    record(actor=Actor(label="Sam Patel"), action=AuditEvent.Action.VIEWED_BOOKING, summary="Sam viewed", programme_id=programme.pk)
-    record(actor=Actor(label="Sam Patel"), action=AuditEvent.Action.EXPORTED, summary="Sam exported", programme_id=programme.pk)
+    record(
+        actor=Actor(label="Priya Shah"),
+        action=AuditEvent.Action.VIEWED_BOOKING,
+        summary="Priya viewed",
+        programme_id=programme.pk,
+    )
+    record(
+        actor=Actor(label="Sam Patel"),
+        action=AuditEvent.Action.VIEWED_BOOKING,
+        summary="Sam viewed",
+        programme_id=programme.pk,
+    )
+    record(
+        actor=Actor(label="Sam Patel"),
+        action=AuditEvent.Action.EXPORTED,
+        summary="Sam exported",
+        programme_id=programme.pk,
+    )
 
     by_sam = text_of(client.get(reverse("backoffice:audit_log"), {"person": "sam"}))
     exports = text_of(client.get(reverse("backoffice:audit_log"), {"action": AuditEvent.Action.EXPORTED}))
@@ -63,7 +91,12 @@ def test_filters_narrow_the_log(client, admin, programme):
 
 
 def test_a_wrong_date_is_explained_and_not_applied(client, admin, programme):
-    record(actor=Actor(label="Sam Patel"), action=AuditEvent.Action.EXPORTED, summary="Sam exported", programme_id=programme.pk)
+    record(
+        actor=Actor(label="Sam Patel"),
+        action=AuditEvent.Action.EXPORTED,
+        summary="Sam exported",
+        programme_id=programme.pk,
+    )
 
     response = client.get(reverse("backoffice:audit_log"), {"date_from": "2026-02-31", "date_to": "2025-01-01"})
     page = text_of(response)
@@ -75,7 +108,12 @@ def test_a_wrong_date_is_explained_and_not_applied(client, admin, programme):
 
 def test_the_log_is_paginated_at_100_keeping_the_filters(client, admin, programme):
     AuditEvent.objects.bulk_create(
-        AuditEvent(actor_label="Sam Patel", action=AuditEvent.Action.VIEWED_BOOKING, summary=f"Viewed booking {n}", programme_id=programme.pk)
+        AuditEvent(
+            actor_label="Sam Patel",
+            action=AuditEvent.Action.VIEWED_BOOKING,
+            summary=f"Viewed booking {n}",
+            programme_id=programme.pk,
+        )
         for n in range(205)
     )
 
@@ -92,7 +130,12 @@ def test_the_log_is_paginated_at_100_keeping_the_filters(client, admin, programm
 
 
 def test_the_log_cannot_be_posted_to(client, admin, programme):
-    record(actor=Actor(label="Sam Patel"), action=AuditEvent.Action.EXPORTED, summary="Sam exported", programme_id=programme.pk)
+    record(
+        actor=Actor(label="Sam Patel"),
+        action=AuditEvent.Action.EXPORTED,
+        summary="Sam exported",
+        programme_id=programme.pk,
+    )
 
     assert client.post(reverse("backoffice:audit_log"), {"summary": "nothing"}).status_code == 405
     assert AuditEvent.objects.get().summary == "Sam exported"
@@ -102,10 +145,17 @@ def test_the_log_cannot_be_posted_to(client, admin, programme):
 def test_the_log_is_for_administrators_only(client, organiser, programme, role):
     member = make_person(organiser, role, email="someone@coventry.gov.uk", programmes=(programme,))
     sign_in_as(client, member.user)
-    record(actor=Actor(label="Sam Patel"), action=AuditEvent.Action.EXPORTED, summary="Sam exported", programme_id=programme.pk)
+    record(
+        actor=Actor(label="Sam Patel"),
+        action=AuditEvent.Action.EXPORTED,
+        summary="Sam exported",
+        programme_id=programme.pk,
+    )
 
     response = client.get(reverse("backoffice:audit_log"))
 
     assert response.status_code == 403
     assert "Sam exported" not in text_of(response)
-    assert f'href="{reverse("backoffice:audit_log")}"' not in client.get(reverse("backoffice:dashboard")).content.decode()
+    assert (
+        f'href="{reverse("backoffice:audit_log")}"' not in client.get(reverse("backoffice:dashboard")).content.decode()
+    )

@@ -28,7 +28,9 @@ def references_in(response) -> list[str]:
 @pytest.fixture
 def other_booking(make_session, book):
     """A booking on another organiser's programme, which nobody here may see."""
-    warwick = Organiser.objects.create(name="Warwickshire Prevent", slug="warwickshire", contact_email="prevent@warwickshire.example")
+    warwick = Organiser.objects.create(
+        name="Warwickshire Prevent", slug="warwickshire", contact_email="prevent@warwickshire.example"
+    )
     theirs = Programme.objects.create(
         organiser=warwick, title="Warwickshire Week", slug="warwickshire-week", status=Programme.Status.PUBLISHED
     )
@@ -44,20 +46,31 @@ def bookings_url(session, **query):
 
 
 def test_bookings_list_shows_each_booking_of_the_session(client, coordinator, session, make_session, book):
-    alex = book(session, "alex.smith@coventry.gov.uk", organisation="Coventry City Council", sector="childrens_services")
+    alex = book(
+        session, "alex.smith@coventry.gov.uk", organisation="Coventry City Council", sector="childrens_services"
+    )
     book(make_session(title="Another session"), "elsewhere@example.org", first_name="Elsewhere")
 
     response = client.get(bookings_url(session))
 
     page = text_of(response)
     assert references_in(response) == [alex.reference]
-    assert f"{alex.reference} Alex Smith alex.smith@coventry.gov.uk Coventry City Council Local authority children's services Confirmed" in page
+    assert (
+        f"{alex.reference} Alex Smith alex.smith@coventry.gov.uk Coventry City Council Local authority children's services Confirmed"
+        in page
+    )
     assert "Elsewhere" not in page
     assert "1 booking" in page
 
 
 def test_search_finds_name_email_organisation_or_reference_in_any_case(client, coordinator, session, book):
-    alex = book(session, "alex.smith@coventry.gov.uk", first_name="Alex", last_name="Smith", organisation="Coventry City Council")
+    alex = book(
+        session,
+        "alex.smith@coventry.gov.uk",
+        first_name="Alex",
+        last_name="Smith",
+        organisation="Coventry City Council",
+    )
     sam = book(session, "sam.patel@nhs.net", first_name="Sam", last_name="Patel", organisation="University Hospitals")
 
     assert references_in(client.get(bookings_url(session, q="ALEX+smith"))) == [alex.reference]
@@ -91,7 +104,10 @@ def test_clicking_a_column_heading_sorts_by_it_and_clicking_again_reverses(clien
 
     by_name = client.get(bookings_url(session, sort="name"))
     assert references_in(by_name) == [adams.reference, brown.reference, smith.reference]
-    assert re.search(r'<th scope="col" class="govuk-table__header" aria-sort="ascending"><a [^>]*href="\?sort=-name"', by_name.content.decode())
+    assert re.search(
+        r'<th scope="col" class="govuk-table__header" aria-sort="ascending"><a [^>]*href="\?sort=-name"',
+        by_name.content.decode(),
+    )
 
     by_name_reversed = client.get(bookings_url(session, sort="-name"))
     assert references_in(by_name_reversed) == [smith.reference, brown.reference, adams.reference]
@@ -158,7 +174,13 @@ def test_the_list_needs_as_many_queries_for_sixty_bookings_as_for_one(
 
 
 def test_booking_page_shows_every_detail_and_records_that_it_was_seen(client, coordinator, session, book):
-    booking = book(session, "sam.patel@nhs.net", first_name="Sam", last_name="Patel", access_needs="British Sign Language interpreter")
+    booking = book(
+        session,
+        "sam.patel@nhs.net",
+        first_name="Sam",
+        last_name="Patel",
+        access_needs="British Sign Language interpreter",
+    )
 
     response = client.get(reverse("backoffice:booking", args=[booking.pk]))
 
@@ -217,7 +239,9 @@ def test_another_organisers_bookings_are_not_found(client, viewer, other_booking
 
 
 def test_an_organiser_sees_only_bookings_of_programmes_they_run(client, organiser, programme, make_session, book):
-    theirs = Programme.objects.create(organiser=organiser, title="Someone else's week", slug="other-week", status="published")
+    theirs = Programme.objects.create(
+        organiser=organiser, title="Someone else's week", slug="other-week", status="published"
+    )
     booking = book(make_session(programme=theirs), "alex@example.org")
     client.force_login(staff(organiser, "organiser", programme))
 
@@ -239,14 +263,18 @@ def test_cancelling_for_someone_needs_a_reason(client, coordinator, session, boo
     assert booking.is_confirmed
 
 
-def test_cancelling_for_someone_frees_the_place_and_emails_them_the_reason(client, coordinator, make_session, book, run_worker):
+def test_cancelling_for_someone_frees_the_place_and_emails_them_the_reason(
+    client, coordinator, make_session, book, run_worker
+):
     session = make_session(capacity=1)
     booking = book(session, "alex.smith@coventry.gov.uk")
     run_worker()
     mail.outbox.clear()
 
     response = client.post(
-        reverse("backoffice:booking_cancel", args=[booking.pk]), {"reason": "The session is for health staff only."}, follow=True
+        reverse("backoffice:booking_cancel", args=[booking.pk]),
+        {"reason": "The session is for health staff only."},
+        follow=True,
     )
 
     assert f"Booking {booking.reference} cancelled" in text_of(response)
@@ -275,7 +303,11 @@ def test_adding_a_booking_for_someone_who_phoned_books_and_emails_them(client, c
     response = client.post(url, phoned(), follow=True)
 
     booking = Booking.objects.get()
-    assert (booking.full_name, booking.email, booking.access_needs) == ("Sam Patel", "sam.patel@nhs.net", "Step-free access")
+    assert (booking.full_name, booking.email, booking.access_needs) == (
+        "Sam Patel",
+        "sam.patel@nhs.net",
+        "Step-free access",
+    )
     assert f"Booked {booking.reference} for Sam Patel" in text_of(response)
     assert references_in(response) == [booking.reference]
     assert list(Email.objects.values_list("kind", "to")) == [("confirmation", "sam.patel@nhs.net")]
@@ -283,7 +315,9 @@ def test_adding_a_booking_for_someone_who_phoned_books_and_emails_them(client, c
 
 
 def test_adding_a_booking_checks_the_form_like_the_public_page(client, coordinator, session):
-    response = client.post(reverse("backoffice:session_booking_new", args=[session.pk]), phoned(email="not-an-email", consent=""))
+    response = client.post(
+        reverse("backoffice:session_booking_new", args=[session.pk]), phoned(email="not-an-email", consent="")
+    )
 
     page = text_of(response)
     assert "There is a problem" in page
@@ -315,7 +349,9 @@ def test_adding_a_booking_to_a_full_session_says_it_is_fully_booked(client, coor
 def test_adding_a_booking_for_someone_already_booked_makes_no_second_booking(client, coordinator, session, book):
     book(session, "sam.patel@nhs.net")
 
-    response = client.post(reverse("backoffice:session_booking_new", args=[session.pk]), phoned(email="Sam.Patel@NHS.net"))
+    response = client.post(
+        reverse("backoffice:session_booking_new", args=[session.pk]), phoned(email="Sam.Patel@NHS.net")
+    )
 
     assert "This email address already has a place on this session" in text_of(response)
     assert Booking.objects.filter(email="sam.patel@nhs.net").count() == 1

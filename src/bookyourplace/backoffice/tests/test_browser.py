@@ -50,6 +50,7 @@ REFERENCE = re.compile(r"BYP-[0-9A-Z]{5}")
 
 # --- What a person does -----------------------------------------------------------------------
 
+
 def button(text: str):
     """A tab_to target: the button (or link styled as one) whose text is exactly ``text``."""
     return lambda element: element["tag"] in ("button", "a") and element["name"] == text
@@ -127,6 +128,7 @@ def banner_text(page) -> str:
 
 
 # --- The keyboard journey ---------------------------------------------------------------------
+
 
 def test_organiser_creates_publishes_and_finds_a_booking(page, live_server, transactional_db, organiser, run_worker):
     make_person(organiser, Role.ORGANISER, email=ORGANISER_EMAIL)
@@ -229,7 +231,9 @@ def is_govuk_conditional_reveal(violation: dict, node: dict) -> bool:
     if violation["id"] != "aria-allowed-attr" or not node.get("controlsGovukReveal"):
         return False
     messages = [check["message"] for check in node["all"] + node["any"] + node["none"]]
-    return bool(messages) and all(re.fullmatch(r'ARIA attribute is not allowed: aria-expanded="(true|false)"', m) for m in messages)
+    return bool(messages) and all(
+        re.fullmatch(r'ARIA attribute is not allowed: aria-expanded="(true|false)"', m) for m in messages
+    )
 
 
 _RUN_AXE = """async tags => {
@@ -304,13 +308,24 @@ def errors_showing(page) -> None:
 def lifecycle_world(organiser, programme, make_session, attendee_details, run_worker):
     """A programme with sessions and bookings in every status, a sent message, colleagues and
     plenty in the audit log (enough for its pagination and for the bookings list's)."""
-    administrator = make_person(organiser, Role.ADMINISTRATOR, email="admin@coventry.gov.uk", first_name="Ade", last_name="Okafor")
-    colleague = make_person(organiser, Role.ORGANISER, email="sam.jones@coventry.gov.uk", first_name="Sam", last_name="Jones", programmes=(programme,))
+    administrator = make_person(
+        organiser, Role.ADMINISTRATOR, email="admin@coventry.gov.uk", first_name="Ade", last_name="Okafor"
+    )
+    colleague = make_person(
+        organiser,
+        Role.ORGANISER,
+        email="sam.jones@coventry.gov.uk",
+        first_name="Sam",
+        last_name="Jones",
+        programmes=(programme,),
+    )
     make_person(organiser, Role.VIEWER, email="viewer@coventry.gov.uk", first_name="Vic", last_name="Reed")
     switched_off = make_person(organiser, Role.VIEWER, email="left@coventry.gov.uk", first_name="Lee", last_name="Gone")
     switched_off.user.is_active = False
     switched_off.user.save()
-    with_two_factor = make_person(organiser, Role.ORGANISER, email="totp@coventry.gov.uk", first_name="Tara", last_name="Otp")
+    with_two_factor = make_person(
+        organiser, Role.ORGANISER, email="totp@coventry.gov.uk", first_name="Tara", last_name="Otp"
+    )
     TOTPDevice.objects.create(user=with_two_factor.user, name="Authenticator app", confirmed=True)
     Programme.objects.create(organiser=organiser, title="Autumn Week", slug="autumn-week")
     Programme.objects.create(organiser=organiser, title="Last Year", slug="last-year", status=Programme.Status.ARCHIVED)
@@ -330,7 +345,10 @@ def lifecycle_world(organiser, programme, make_session, attendee_details, run_wo
     def book(session, email, first_name, **options):
         # As an organiser adds them: confirmed or pending at once, no email confirmation first.
         return book_place(
-            session_id=session.pk, attendee=attendee_details(email, first_name=first_name), address_proven=True, **options
+            session_id=session.pk,
+            attendee=attendee_details(email, first_name=first_name),
+            address_proven=True,
+            **options,
         )
 
     confirmed = book(life, "alex.smith@coventry.gov.uk", "Alex")
@@ -342,7 +360,9 @@ def lifecycle_world(organiser, programme, make_session, attendee_details, run_wo
     approvals.reject_booking(booking_id=rejected.pk, reason="This briefing is for council staff.", actor=admin)
     cancel_booking(booking_id=leaving.pk, actor=admin, by_organiser=True, reason="Booked twice.")
     statuses = sorted(Booking.objects.filter(session=life).values_list("status", flat=True))
-    assert statuses == sorted(["confirmed", "pending", "rejected", "cancelled", "offered", "offered", "waiting"]), statuses
+    assert statuses == sorted(["confirmed", "pending", "rejected", "cancelled", "offered", "offered", "waiting"]), (
+        statuses
+    )
 
     # A popular session: more bookings than fit on one page of the list.
     big = make_session(title="Online Harms Briefing", starts_at=ten + timedelta(hours=3), capacity=80)
@@ -380,7 +400,9 @@ def lifecycle_world(organiser, programme, make_session, attendee_details, run_wo
     }
 
 
-def test_back_office_pages_have_no_axe_violations(browser, page, live_server, transactional_db, programme, lifecycle_world):
+def test_back_office_pages_have_no_axe_violations(
+    browser, page, live_server, transactional_db, programme, lifecycle_world
+):
     world = lifecycle_world
     sweep = AxeSweep()
     site = live_server.url
@@ -547,7 +569,9 @@ def test_back_office_pages_have_no_axe_violations(browser, page, live_server, tr
     errors_showing(page)
     sweep.check(page, "Message attendees, with errors")
     type_into(page, "id_subject", "Bring your ID")
-    type_into(page, "id_body", "Hello {first_name}, please bring photo ID to {session_title}.\nYour booking: {manage_link}")
+    type_into(
+        page, "id_body", "Hello {first_name}, please bring photo ID to {session_title}.\nYour booking: {manage_link}"
+    )
     submit(page, button("Preview"))
     assert page.locator("h1").inner_text() == "Check your message"
     assert "is an example here" in page.locator("main").inner_text()

@@ -45,7 +45,10 @@ def test_a_refusal_about_no_field_of_the_form_goes_above_it():
     add_to_form(form, booking_errors.SessionFull())
     add_to_form(form, StaffMemberError("Choose programmes of your own organisation", field="programmes"))
 
-    assert form.non_field_errors() == ["Sorry, this session is fully booked.", "Choose programmes of your own organisation"]
+    assert form.non_field_errors() == [
+        "Sorry, this session is fully booked.",
+        "Choose programmes of your own organisation",
+    ]
     assert "email" not in form.errors and "role" not in form.errors
 
 

@@ -136,8 +136,12 @@ def test_a_viewer_may_not_export_personal_data(client, viewer, session, book):
 
 
 def test_another_organisers_bookings_cannot_be_exported(client, coordinator, make_session, book):
-    warwick = Organiser.objects.create(name="Warwickshire Prevent", slug="warwickshire", contact_email="prevent@warwickshire.example")
-    theirs = Programme.objects.create(organiser=warwick, title="Warwickshire Week", slug="warwickshire-week", status="published")
+    warwick = Organiser.objects.create(
+        name="Warwickshire Prevent", slug="warwickshire", contact_email="prevent@warwickshire.example"
+    )
+    theirs = Programme.objects.create(
+        organiser=warwick, title="Warwickshire Week", slug="warwickshire-week", status="published"
+    )
     session = make_session(programme=theirs)
     book(session, "kim@warwickshire.example")
 

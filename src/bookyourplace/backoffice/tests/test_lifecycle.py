@@ -44,7 +44,9 @@ def test_a_gmail_booking_waits_while_a_council_booking_is_confirmed(session, tru
     assert (council.status, personal.status) == (Booking.Status.CONFIRMED, Booking.Status.PENDING)
 
 
-def test_approving_in_bulk_confirms_and_emails_each_person(client, coordinator, session, trusted_only, attendee_details, run_worker):
+def test_approving_in_bulk_confirms_and_emails_each_person(
+    client, coordinator, session, trusted_only, attendee_details, run_worker
+):
     people = [book_and_confirm_email(session, attendee_details(f"p{n}@gmail.com")) for n in range(3)]
 
     response = client.post(
@@ -62,13 +64,17 @@ def test_approving_in_bulk_confirms_and_emails_each_person(client, coordinator, 
     assert all("secret-joining-link" in m.body for m in mail.outbox if m.subject.startswith("Booking approved"))
 
 
-def test_rejecting_needs_a_reason_and_tells_the_person(client, coordinator, session, trusted_only, attendee_details, run_worker):
+def test_rejecting_needs_a_reason_and_tells_the_person(
+    client, coordinator, session, trusted_only, attendee_details, run_worker
+):
     person = book_and_confirm_email(session, attendee_details("p@gmail.com"))
     decide = reverse("backoffice:approvals_decide", args=[session.pk])
 
     without_reason = client.post(decide, {"booking": [person.pk], "decision": "reject"}, follow=True)
     with_reason = client.post(
-        decide, {"booking": [person.pk], "decision": "reject", "reason": "This briefing is for council staff only."}, follow=True
+        decide,
+        {"booking": [person.pk], "decision": "reject", "reason": "This briefing is for council staff only."},
+        follow=True,
     )
     run_worker()
 
@@ -136,14 +142,24 @@ def test_booking_rules_form_saves_and_validates(client, coordinator, programme):
     assert "Enter at least one trusted domain, or choose another option" in text_of(refused)
     assert saved.status_code == 302
     programme.refresh_from_db()
-    assert (programme.approval_mode, programme.offer_hold_hours, programme.cancellation_cutoff_hours) == ("trusted_domains", 12, 48)
+    assert (programme.approval_mode, programme.offer_hold_hours, programme.cancellation_cutoff_hours) == (
+        "trusted_domains",
+        12,
+        48,
+    )
     assert (programme.reminder_days, programme.joining_reminder_minutes) == ("7,1", 30)
     assert programme.email_confirmation == "always"
 
 
 def test_booking_rules_ask_whether_email_addresses_are_confirmed_first(client, coordinator, programme):
     url = reverse("backoffice:programme_rules", args=[programme.pk])
-    rules = {"approval_mode": "open", "offer_hold_hours": "24", "cancellation_cutoff_hours": "0", "reminder_days": "", "joining_reminder_minutes": "60"}
+    rules = {
+        "approval_mode": "open",
+        "offer_hold_hours": "24",
+        "cancellation_cutoff_hours": "0",
+        "reminder_days": "",
+        "joining_reminder_minutes": "60",
+    }
 
     page = text_of(client.get(url))
     refused = client.post(url, rules | {"email_confirmation": ""})
@@ -160,20 +176,31 @@ def test_booking_rules_ask_whether_email_addresses_are_confirmed_first(client, c
 def test_reminder_days_must_be_numbers(client, coordinator, programme):
     response = client.post(
         reverse("backoffice:programme_rules", args=[programme.pk]),
-        {"approval_mode": "open", "email_confirmation": "auto", "offer_hold_hours": "24", "cancellation_cutoff_hours": "0", "reminder_days": "five", "joining_reminder_minutes": "60"},
+        {
+            "approval_mode": "open",
+            "email_confirmation": "auto",
+            "offer_hold_hours": "24",
+            "cancellation_cutoff_hours": "0",
+            "reminder_days": "five",
+            "joining_reminder_minutes": "60",
+        },
     )
 
     assert "Enter whole numbers of days between 1 and 60, separated by commas, like 5, 1" in text_of(response)
 
 
-def test_bookings_waiting_for_email_confirmation_are_counted_and_can_be_found(client, coordinator, programme, make_session, attendee_details):
+def test_bookings_waiting_for_email_confirmation_are_counted_and_can_be_found(
+    client, coordinator, programme, make_session, attendee_details
+):
     Programme.objects.filter(pk=programme.pk).update(email_confirmation="always")
     session = make_session(capacity=5)
     bookings.book_place(session_id=session.pk, attendee=attendee_details("held@example.org", first_name="Hana"))
     book_and_confirm_email(session, attendee_details("sure@example.org", first_name="Sure"))
 
     page = text_of(client.get(reverse("backoffice:session", args=[session.pk])))
-    held = text_of(client.get(reverse("backoffice:session_bookings", args=[session.pk]), {"status": "unconfirmed_email"}))
+    held = text_of(
+        client.get(reverse("backoffice:session_bookings", args=[session.pk]), {"status": "unconfirmed_email"})
+    )
 
     assert "Confirmed 1" in page and "Waiting for email confirmation 1" in page
     assert "Places left 3" in page  # a held place is taken

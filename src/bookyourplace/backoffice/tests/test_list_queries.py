@@ -67,7 +67,11 @@ def test_people_costs_the_same_queries_for_one_person_as_for_thirty(
     # Each with programmes to show, and some with an authenticator: what a row reads.
     for n in range(30):
         member = make_person(
-            organiser, Role.ORGANISER, email=f"person{n}@coventry.gov.uk", last_name=f"Person{n}", programmes=(programme,)
+            organiser,
+            Role.ORGANISER,
+            email=f"person{n}@coventry.gov.uk",
+            last_name=f"Person{n}",
+            programmes=(programme,),
         )
         if n % 2:
             TOTPDevice.objects.create(user=member.user, name="phone", confirmed=True)

@@ -13,7 +13,13 @@ from bookyourplace.notifications.models import Email, Message
 
 @pytest.mark.django_db
 def test_message_detail_shows_the_refused_email_failed_with_its_reason_and_the_others_sent(
-    client, organiser, programme, session, attendee_details, refusing_smtp_server, run_worker  # noqa: F811
+    client,
+    organiser,
+    programme,
+    session,
+    attendee_details,
+    refusing_smtp_server,
+    run_worker,  # noqa: F811
 ):
     # Arrange: three attendees, their confirmations sent; the server now refuses Bea's address
     for email, name in (("alex@example.org", "Alex"), ("bea@example.org", "Bea"), ("cai@example.org", "Cai")):

@@ -42,7 +42,9 @@ def send_form(preview_response) -> dict:
     html = preview_response.content.decode()
     fields = {
         name: unescape(value)
-        for name, value in re.findall(r'<input type="hidden" name="(subject|body|idempotency_key)" value="([^"]*)"', html)
+        for name, value in re.findall(
+            r'<input type="hidden" name="(subject|body|idempotency_key)" value="([^"]*)"', html
+        )
     }
     return {**fields, "action": "send"}
 
@@ -52,7 +54,15 @@ def test_the_compose_page_lists_the_placeholders(client, coordinator, session, a
 
     assert "Message attendees" in page
     assert "3 confirmed attendees of this session" in page
-    for placeholder in ("{name}", "{first_name}", "{session_title}", "{session_date}", "{session_time}", "{manage_link}", "{joining_details}"):
+    for placeholder in (
+        "{name}",
+        "{first_name}",
+        "{session_title}",
+        "{session_date}",
+        "{session_time}",
+        "{manage_link}",
+        "{joining_details}",
+    ):
         assert placeholder in page
 
 
@@ -85,12 +95,16 @@ def test_preview_shows_one_real_attendee_and_sends_nothing(client, coordinator, 
     assert mail.outbox == []
 
 
-def test_preview_shows_an_example_manage_link_never_a_real_attendees_token(client, coordinator, session, attendees, run_worker):
+def test_preview_shows_an_example_manage_link_never_a_real_attendees_token(
+    client, coordinator, session, attendees, run_worker
+):
     # Arrange: each attendee's working manage token, as their emails carry it.
     tokens = [manage_token(booking) for booking in attendees]
 
     # Act: the link asked for in the subject and twice in the body.
-    response = preview(client, compose_url(session), subject="Your link {manage_link}", body="{manage_link}\r\nAgain: {manage_link}")
+    response = preview(
+        client, compose_url(session), subject="Your link {manage_link}", body="{manage_link}\r\nAgain: {manage_link}"
+    )
 
     # Assert: the page (markup, hidden fields and all) holds no attendee's token...
     html = response.content.decode()
@@ -156,7 +170,11 @@ def test_send_goes_through_the_worker_and_shows_progress(client, coordinator, se
     progress = client.get(reverse("backoffice:message_progress", args=[message.pk])).json()
     assert (progress["sent"], progress["total"], progress["done"], progress["text"]) == (3, 3, True, "3 of 3 sent")
     assert sorted(m.to[0] for m in mail.outbox) == ["alex@example.org", "bea@example.org", "cai@example.org"]
-    assert [m.body.split("\n")[0] for m in sorted(mail.outbox, key=lambda m: m.to)] == ["Dear Alex,", "Dear Bea,", "Dear Cai,"]
+    assert [m.body.split("\n")[0] for m in sorted(mail.outbox, key=lambda m: m.to)] == [
+        "Dear Alex,",
+        "Dear Bea,",
+        "Dear Cai,",
+    ]
 
 
 def test_posting_the_same_send_form_twice_sends_once(client, coordinator, session, attendees, run_worker):
@@ -250,7 +268,10 @@ def test_the_recipient_list_is_paginated_at_100(client, coordinator, session, at
     message = Message.objects.get()
     booking = attendees[0]
     Email.objects.bulk_create(
-        [Email(booking=booking, kind=Email.Kind.MESSAGE, to=f"copy{n}@example.org", message=message) for n in range(100)]
+        [
+            Email(booking=booking, kind=Email.Kind.MESSAGE, to=f"copy{n}@example.org", message=message)
+            for n in range(100)
+        ]
     )
 
     first = text_of(client.get(reverse("backoffice:message", args=[message.pk])))

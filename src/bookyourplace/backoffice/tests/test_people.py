@@ -26,7 +26,14 @@ def person_form(**overrides):
 
 
 def test_people_lists_this_organisers_accounts_only(client, admin, organiser, programme):
-    sam = make_person(organiser, Role.ORGANISER, email="sam@coventry.gov.uk", first_name="Sam", last_name="Patel", programmes=(programme,))
+    sam = make_person(
+        organiser,
+        Role.ORGANISER,
+        email="sam@coventry.gov.uk",
+        first_name="Sam",
+        last_name="Patel",
+        programmes=(programme,),
+    )
     TOTPDevice.objects.create(user=sam.user, name="phone", confirmed=True)
     gone = make_person(organiser, Role.VIEWER, email="gone@coventry.gov.uk", first_name="Gwen", last_name="Owen")
     gone.user.is_active = False
@@ -74,7 +81,9 @@ def test_adding_a_person_emails_them_a_link_to_set_their_password(client, admin,
     new_password = "my-own-new-password-for-byp"
     response = client.post(form_url, {"new_password1": new_password, "new_password2": new_password})
     assert response.status_code == 302
-    response = client.post(reverse("backoffice:sign_in"), {"username": "sam.patel@coventry.gov.uk", "password": new_password})
+    response = client.post(
+        reverse("backoffice:sign_in"), {"username": "sam.patel@coventry.gov.uk", "password": new_password}
+    )
     assert response.status_code == 302 and response.url == reverse("backoffice:dashboard")
     assert AuditEvent.objects.filter(action=AuditEvent.Action.CHANGED_PERSON, actor=admin.user).count() == 1
 
@@ -82,7 +91,9 @@ def test_adding_a_person_emails_them_a_link_to_set_their_password(client, admin,
 def test_adding_a_person_with_mistakes_explains_each(client, admin):
     make_person(admin.organiser, Role.VIEWER, email="taken@coventry.gov.uk")
 
-    response = client.post(reverse("backoffice:person_new"), person_form(first_name="", email="taken@coventry.gov.uk", role=""))
+    response = client.post(
+        reverse("backoffice:person_new"), person_form(first_name="", email="taken@coventry.gov.uk", role="")
+    )
     page = text_of(response)
 
     assert response.status_code == 200
@@ -110,7 +121,9 @@ def test_changing_a_persons_role_and_programmes(client, admin, organiser, progra
 
     page = text_of(client.get(reverse("backoffice:person_edit", args=[viewer.pk])))
     assert "Change the role of Vic Jones" in page
-    response = client.post(reverse("backoffice:person_edit", args=[viewer.pk]), {"role": "organiser", "programmes": [programme.pk]})
+    response = client.post(
+        reverse("backoffice:person_edit", args=[viewer.pk]), {"role": "organiser", "programmes": [programme.pk]}
+    )
 
     assert response.status_code == 302
     viewer.refresh_from_db()
@@ -138,7 +151,9 @@ def test_switching_an_account_off_stops_them_signing_in(client, admin, organiser
     sign_in_as(other, sam.user)
     assert other.get(reverse("backoffice:dashboard")).status_code == 200
 
-    assert "Switch off the account of Sam Patel" in text_of(client.get(reverse("backoffice:person_switch_off", args=[sam.pk])))
+    assert "Switch off the account of Sam Patel" in text_of(
+        client.get(reverse("backoffice:person_switch_off", args=[sam.pk]))
+    )
     response = client.post(reverse("backoffice:person_switch_off", args=[sam.pk]))
 
     assert response.status_code == 302
@@ -147,7 +162,10 @@ def test_switching_an_account_off_stops_them_signing_in(client, admin, organiser
     assert other.get(reverse("backoffice:dashboard")).status_code == 302
     response = other.post(reverse("backoffice:sign_in"), {"username": "sam@coventry.gov.uk", "password": PASSWORD})
     assert response.status_code == 200 and "There is a problem" in text_of(response)
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.CHANGED_PERSON, summary__startswith="Switched off").count() == 1
+    assert (
+        AuditEvent.objects.filter(action=AuditEvent.Action.CHANGED_PERSON, summary__startswith="Switched off").count()
+        == 1
+    )
 
 
 def test_an_administrator_cannot_switch_themselves_off(client, admin):
@@ -180,7 +198,9 @@ def test_people_pages_are_for_administrators_only(client, organiser, programme, 
 
     assert client.get(reverse("backoffice:people")).status_code == 403
     assert client.post(reverse("backoffice:person_new"), person_form()).status_code == 403
-    assert client.post(reverse("backoffice:person_edit", args=[target.pk]), {"role": "administrator"}).status_code == 403
+    assert (
+        client.post(reverse("backoffice:person_edit", args=[target.pk]), {"role": "administrator"}).status_code == 403
+    )
     assert client.post(reverse("backoffice:person_switch_off", args=[target.pk])).status_code == 403
     target.refresh_from_db()
     assert target.role == Role.VIEWER and target.user.is_active

@@ -124,7 +124,11 @@ def _message(programme, session):
     except ImportError:
         return None
     return Message.objects.create(
-        programme=programme, session=session, subject="Room change", body="Now in Room 2.", idempotency_key=f"key-{session.pk}"
+        programme=programme,
+        session=session,
+        subject="Room change",
+        body="Now in Room 2.",
+        idempotency_key=f"key-{session.pk}",
     )
 
 
@@ -134,8 +138,12 @@ def world(organiser, programme, make_session, attendee_details):
 
     b = Programme.objects.create(organiser=organiser, title="Autumn Week", slug="autumn-week")
     session_a = make_session(title="The COM Network")
-    elsewhere = Organiser.objects.create(name="Warwickshire Prevent", slug="warwickshire", contact_email="w@example.org")
-    x = Programme.objects.create(organiser=elsewhere, title="Their week", slug="their-week", status=Programme.Status.PUBLISHED)
+    elsewhere = Organiser.objects.create(
+        name="Warwickshire Prevent", slug="warwickshire", contact_email="w@example.org"
+    )
+    x = Programme.objects.create(
+        organiser=elsewhere, title="Their week", slug="their-week", status=Programme.Status.PUBLISHED
+    )
     session_x = make_session(programme=x, title="Their session")
     return {
         "A": programme,
@@ -149,7 +157,9 @@ def world(organiser, programme, make_session, attendee_details):
         "message in X": _message(x, session_x),
         "person at X": make_person(elsewhere, Role.ADMINISTRATOR, email="wendy@warwickshire.gov.uk"),
         "administrator": make_person(organiser, Role.ADMINISTRATOR, email="admin@coventry.gov.uk").user,
-        "organiser of A": make_person(organiser, Role.ORGANISER, email="a@coventry.gov.uk", programmes=(programme,)).user,
+        "organiser of A": make_person(
+            organiser, Role.ORGANISER, email="a@coventry.gov.uk", programmes=(programme,)
+        ).user,
         "organiser of B": make_person(organiser, Role.ORGANISER, email="b@coventry.gov.uk", programmes=(b,)).user,
         "viewer": make_person(organiser, Role.VIEWER, email="viewer@coventry.gov.uk").user,
         "no staff record": User.objects.create_user("stray@coventry.gov.uk", "stray@coventry.gov.uk", "x"),
@@ -221,7 +231,9 @@ def test_refused_actions_change_nothing(world):
         client = Client()
         sign_in_as(client, world[role])
         client.post(reverse("backoffice:programme_archive", kwargs={"programme_id": a.pk}))
-        client.post(reverse("backoffice:session_cancel", kwargs={"session_id": world["session in A"].pk}), {"reason": "no"})
+        client.post(
+            reverse("backoffice:session_cancel", kwargs={"session_id": world["session in A"].pk}), {"reason": "no"}
+        )
     admin = Client()
     sign_in_as(admin, world["administrator"])
     admin.post(reverse("backoffice:programme_archive", kwargs={"programme_id": x.pk}))

@@ -47,10 +47,14 @@ def test_dashboard_shows_places_at_a_glance(client, coordinator, make_session, a
 
     page = text_of(client.get(reverse("backoffice:dashboard")))
 
-    assert re.search(r"The COM Network .*? 10 2 1 8 0 0 0", page)  # places, confirmed, cancelled, left, to approve, offers, waiting
+    assert re.search(
+        r"The COM Network .*? 10 2 1 8 0 0 0", page
+    )  # places, confirmed, cancelled, left, to approve, offers, waiting
 
 
-def test_dashboard_costs_the_same_queries_however_many_sessions(client, coordinator, make_session, django_assert_num_queries):
+def test_dashboard_costs_the_same_queries_however_many_sessions(
+    client, coordinator, make_session, django_assert_num_queries
+):
     make_session()
     client.get(reverse("backoffice:dashboard"))
     with CaptureQueriesContext(connection) as one_session:
@@ -94,7 +98,9 @@ def test_adding_a_session_puts_it_on_the_public_programme(client, coordinator, p
     assert "Self-Initiated Terrorism" in text_of(client.get(programme.get_absolute_url()))
 
 
-def test_changing_the_room_emails_every_attendee_the_new_details(client, coordinator, make_session, attendee_details, run_worker):
+def test_changing_the_room_emails_every_attendee_the_new_details(
+    client, coordinator, make_session, attendee_details, run_worker
+):
     session = make_session(delivery="in_person", venue="Friargate", room="Room 1.4", joining_url="", platform="")
     booking = bookings.book_place(session_id=session.pk, attendee=attendee_details())
     tz = session.programme.tz
@@ -151,7 +157,9 @@ def test_unpublishing_hides_the_programme(client, coordinator, programme, sessio
     assert client.get(programme.get_absolute_url()).status_code == 404
 
 
-def test_copying_a_programme_keeps_weekdays_and_leaves_bookings_behind(client, coordinator, programme, make_session, attendee_details):
+def test_copying_a_programme_keeps_weekdays_and_leaves_bookings_behind(
+    client, coordinator, programme, make_session, attendee_details
+):
     tz = programme.tz
     monday = make_session(title="Monday", starts_at=dt.datetime(2026, 12, 7, 13, 0, tzinfo=tz))
     make_session(title="Thursday", starts_at=dt.datetime(2026, 12, 10, 11, 45, tzinfo=tz))
@@ -165,6 +173,8 @@ def test_copying_a_programme_keeps_weekdays_and_leaves_bookings_behind(client, c
     copy = Programme.objects.get(title="Coventry Prevent Week 2027")
     assert response["Location"] == reverse("backoffice:programme", args=[copy.pk])
     assert copy.status == Programme.Status.DRAFT
-    local = [(s.title, s.starts_at.astimezone(tz).strftime("%A %d %B %Y %H:%M")) for s in copy.sessions.order_by("starts_at")]
+    local = [
+        (s.title, s.starts_at.astimezone(tz).strftime("%A %d %B %Y %H:%M")) for s in copy.sessions.order_by("starts_at")
+    ]
     assert local == [("Monday", "Monday 06 December 2027 13:00"), ("Thursday", "Thursday 09 December 2027 11:45")]
     assert Booking.objects.filter(session__programme=copy).count() == 0

@@ -108,7 +108,9 @@ def test_production_hashes_passwords_with_argon2():
         "print(settings.PASSWORD_HASHERS[0]); print(get_hasher().algorithm); print(make_password('x').split('$')[0])\n"
     )
 
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True, timeout=60
+    )
 
     assert result.stdout.split() == ["django.contrib.auth.hashers.Argon2PasswordHasher", "argon2", "argon2"]
 

@@ -107,7 +107,9 @@ def test_a_key_being_set_up_never_replaces_the_authenticator_without_its_code(cl
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.CHANGED_PERSON).exists()
 
 
-def test_with_a_verified_session_the_authenticator_can_be_replaced_and_the_owner_is_told(client, person, device, run_worker):
+def test_with_a_verified_session_the_authenticator_can_be_replaced_and_the_owner_is_told(
+    client, person, device, run_worker
+):
     sign_in_with_code(client, EMAIL, device)
 
     assert client.get(SETUP).status_code == 200
@@ -129,7 +131,9 @@ def test_with_a_verified_session_the_authenticator_can_be_replaced_and_the_owner
     assert "If this was not you" in message.body and "/backoffice/password-reset/" in message.body
 
 
-def test_the_first_authenticator_may_be_added_with_a_password_and_the_owner_is_told(client, person, settings, run_worker):
+def test_the_first_authenticator_may_be_added_with_a_password_and_the_owner_is_told(
+    client, person, settings, run_worker
+):
     settings.BYP_REQUIRE_TWO_FACTOR = True
     sign_in(client)
 
@@ -142,10 +146,14 @@ def test_the_first_authenticator_may_be_added_with_a_password_and_the_owner_is_t
     assert AuditEvent.objects.filter(summary__startswith="Turned on two-factor sign-in for").count() == 1
     run_worker()
     [message] = mail.outbox
-    assert message.to == [EMAIL] and message.subject == "Two-factor sign-in was turned on for your Book Your Place account"
+    assert (
+        message.to == [EMAIL] and message.subject == "Two-factor sign-in was turned on for your Book Your Place account"
+    )
 
 
-def test_with_only_a_password_every_back_office_page_sends_to_the_code_step(client, organiser, programme, session, book, admin, admin_device):
+def test_with_only_a_password_every_back_office_page_sends_to_the_code_step(
+    client, organiser, programme, session, book, admin, admin_device
+):
     booking = book(session, "alex@coventry.gov.uk")
     colleague = make_person(organiser, Role.ORGANISER, email="sam@coventry.gov.uk")
     sign_in(client, ADMIN_EMAIL)
@@ -171,7 +179,9 @@ def test_with_only_a_password_every_back_office_page_sends_to_the_code_step(clie
         response = client.get(url)
         assert sends_to_code_step(response), f"{url} gave {response.status_code}"
         assert "alex@coventry.gov.uk" not in response.content.decode()
-    assert sends_to_code_step(client.post(reverse("backoffice:programme_archive", kwargs={"programme_id": programme.pk})))
+    assert sends_to_code_step(
+        client.post(reverse("backoffice:programme_archive", kwargs={"programme_id": programme.pk}))
+    )
     programme.refresh_from_db()
     assert programme.status == programme.Status.PUBLISHED
 
@@ -235,7 +245,9 @@ def test_new_recovery_codes_replace_the_old_ones(client, person, device):
 # --- An administrator resets someone's two-factor -------------------------------------------------
 
 
-def test_an_administrator_with_a_verified_session_resets_a_colleagues_two_factor(client, person, device, admin, admin_device, run_worker, settings):
+def test_an_administrator_with_a_verified_session_resets_a_colleagues_two_factor(
+    client, person, device, admin, admin_device, run_worker, settings
+):
     settings.BYP_REQUIRE_TWO_FACTOR = True
     StaticDevice.objects.create(user=person, name="Recovery codes", confirmed=True).token_set.create(token="abcdefgh")
     sign_in_with_code(client, ADMIN_EMAIL, admin_device)
@@ -262,7 +274,9 @@ def test_an_administrator_with_a_verified_session_resets_a_colleagues_two_factor
     assert again.get(reverse("backoffice:dashboard")).url == SETUP
 
 
-def test_an_administrator_signed_in_with_only_a_password_cannot_reset_two_factor(client, person, device, admin, admin_device):
+def test_an_administrator_signed_in_with_only_a_password_cannot_reset_two_factor(
+    client, person, device, admin, admin_device
+):
     sign_in(client, ADMIN_EMAIL)
     url = reverse("backoffice:person_reset_two_factor", kwargs={"member_id": person.staff.pk})
 

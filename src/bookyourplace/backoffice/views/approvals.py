@@ -58,11 +58,16 @@ def decide(request, session_id):
             messages.error(request, form.errors["reason"][0])
             return redirect("backoffice:approvals", session_id=session.pk)
         done = approvals.reject_bookings(booking_ids=ids, reason=form.cleaned_data["reason"], actor=actor_for(request))
-        messages.success(request, ngettext("%(count)d booking not approved.", "%(count)d bookings not approved.", done) % {"count": done})
+        messages.success(
+            request,
+            ngettext("%(count)d booking not approved.", "%(count)d bookings not approved.", done) % {"count": done},
+        )
         return redirect("backoffice:approvals", session_id=session.pk)
     done, refused = approvals.approve_bookings(booking_ids=ids, actor=actor_for(request))
     if done:
-        messages.success(request, ngettext("%(count)d booking approved.", "%(count)d bookings approved.", done) % {"count": done})
+        messages.success(
+            request, ngettext("%(count)d booking approved.", "%(count)d bookings approved.", done) % {"count": done}
+        )
     if refused:
         messages.error(request, " ".join(refused))
     return redirect("backoffice:approvals", session_id=session.pk)

@@ -61,7 +61,9 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        record(actor=actor_for(self.request), action=AuditEvent.Action.SIGNED_IN, summary="Signed in to the back office")
+        record(
+            actor=actor_for(self.request), action=AuditEvent.Action.SIGNED_IN, summary="Signed in to the back office"
+        )
         return response
 
 
@@ -77,7 +79,9 @@ class CodeForm(GovukForm):
         label=gettext_lazy("Code from your authenticator app"),
         help_text=gettext_lazy("The 6-digit code shown in the app, for example 123456."),
         max_length=8,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}
+        ),
         error_messages={"required": gettext_lazy("Enter the 6-digit code from your authenticator app")},
     )
 
@@ -95,7 +99,9 @@ class SignInCodeForm(CodeForm):
             "enter one of your recovery codes instead."
         ),
         max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false", "class": "govuk-input--width-10"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "class": "govuk-input--width-10"}
+        ),
         error_messages={"required": gettext_lazy("Enter the 6-digit code from your authenticator app")},
     )
 
@@ -107,11 +113,18 @@ def verify(request):
         return redirect(safe_next(request))
     form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = accounts.verify_sign_in_code(user=request.user, code=form.cleaned_data["code"], actor=actor_for(request))
+        device = accounts.verify_sign_in_code(
+            user=request.user, code=form.cleaned_data["code"], actor=actor_for(request)
+        )
         if device is not None:
             otp_login(request, device)
             return redirect(safe_next(request))
-        form.add_error("code", _("That code is wrong or has expired. Enter the code the app shows now, or a recovery code you have not used"))
+        form.add_error(
+            "code",
+            _(
+                "That code is wrong or has expired. Enter the code the app shows now, or a recovery code you have not used"
+            ),
+        )
     return render(request, "backoffice/verify.html", {"form": form})
 
 
@@ -134,14 +147,18 @@ def two_factor_setup(request):
         if change is not None:
             otp_login(request, device)
             if change == accounts.TwoFactorChange.REPLACED:
-                messages.success(request, _("Your new authenticator app is set up. Codes from the old one no longer work."))
+                messages.success(
+                    request, _("Your new authenticator app is set up. Codes from the old one no longer work.")
+                )
             else:
                 messages.success(request, _("Two-factor sign-in is on. You will need a code each time you sign in."))
             _show_once(request, accounts.new_recovery_codes(user=request.user, actor=actor_for(request)))
             return redirect("backoffice:recovery_codes")
         form.add_error("code", _("That code is wrong or has expired. Enter the code the app shows now"))
     svg = BytesIO()
-    segno.make(device.config_url, micro=False).save(svg, kind="svg", scale=4, xmldecl=False, svgns=True, title=_("QR code for your authenticator app"))
+    segno.make(device.config_url, micro=False).save(
+        svg, kind="svg", scale=4, xmldecl=False, svgns=True, title=_("QR code for your authenticator app")
+    )
     key = b32encode(device.bin_key).decode()
     context = {"form": form, "qr_svg": mark_safe(svg.getvalue().decode()), "key": key}
     return render(request, "backoffice/two_factor_setup.html", context)
@@ -193,7 +210,9 @@ class ResetRequestForm(GovukForm, PasswordResetForm):
         },
     )
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
         # Sent by the worker, never inside the request.
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         body = render_to_string(email_template_name, context)

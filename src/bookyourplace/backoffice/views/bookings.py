@@ -49,7 +49,9 @@ class FindBookingsForm(GovukForm):
         widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}),
     )
     status = forms.ChoiceField(
-        label=gettext_lazy("Status"), required=False, choices=[("", gettext_lazy("Any status")), *Booking.Status.choices]
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("Any status")), *Booking.Status.choices],
     )
     sector = forms.ChoiceField(
         label=gettext_lazy("Sector"), required=False, choices=[("", gettext_lazy("Any sector")), *Sector.choices]

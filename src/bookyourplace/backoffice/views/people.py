@@ -46,7 +46,11 @@ class RoleForm(GovukForm):
     def role_options(self) -> list[dict]:
         """Each role's radio with its hint, for the template."""
         return [
-            {"widget": option, "hint": ROLE_HINTS[Role(option.data["value"])], "is_organiser": option.data["value"] == Role.ORGANISER}
+            {
+                "widget": option,
+                "hint": ROLE_HINTS[Role(option.data["value"])],
+                "is_organiser": option.data["value"] == Role.ORGANISER,
+            }
             for option in self["role"].subwidgets
         ]
 
@@ -148,7 +152,10 @@ def person_edit(request, member_id):
     if request.method == "POST" and form.is_valid():
         try:
             accounts.change_staff_member(
-                member=member, role=form.cleaned_data["role"], programmes=form.cleaned_data["programmes"], actor=actor_for(request)
+                member=member,
+                role=form.cleaned_data["role"],
+                programmes=form.cleaned_data["programmes"],
+                actor=actor_for(request),
             )
         except DomainError as refusal:
             errors.add_to_form(form, refusal)
@@ -173,13 +180,17 @@ def person_switch_off(request, member_id):
             error = errors.page_error(refusal)
         else:
             messages.success(
-                request, _("The account of %(name)s is switched off. They can no longer sign in.") % {"name": _display_name(member)}
+                request,
+                _("The account of %(name)s is switched off. They can no longer sign in.")
+                % {"name": _display_name(member)},
             )
             return redirect("backoffice:people")
     elif _is_self(request, member):
         error = _("You cannot switch off your own account. Ask another administrator to do it")
     return render(
-        request, "backoffice/people/switch_off.html", {"member": member, "error": error, "is_self": _is_self(request, member)}
+        request,
+        "backoffice/people/switch_off.html",
+        {"member": member, "error": error, "is_self": _is_self(request, member)},
     )
 
 
@@ -198,7 +209,9 @@ def person_reset_two_factor(request, member_id):
         else:
             messages.success(
                 request,
-                _("Two-factor sign-in of %(name)s is reset. They will set up an authenticator app the next time they sign in.")
+                _(
+                    "Two-factor sign-in of %(name)s is reset. They will set up an authenticator app the next time they sign in."
+                )
                 % {"name": _display_name(member)},
             )
             return redirect("backoffice:people")

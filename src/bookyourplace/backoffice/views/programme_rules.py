@@ -51,7 +51,9 @@ class ProgrammeRulesForm(GovukForm):
     )
     cancellation_cutoff_hours = whole_number_field(
         gettext_lazy("Attendees can cancel online until this many hours before the start"),
-        help_text=gettext_lazy("0 means until the session starts. After the cut-off the booking page says whom to contact."),
+        help_text=gettext_lazy(
+            "0 means until the session starts. After the cut-off the booking page says whom to contact."
+        ),
         min_value=0,
         max_value=720,
         required=gettext_lazy("Enter the cut-off in hours, or 0"),
@@ -84,7 +86,10 @@ class ProgrammeRulesForm(GovukForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("approval_mode") == ApprovalMode.TRUSTED_DOMAINS and not (data.get("trusted_domains") or "").strip():
+        if (
+            data.get("approval_mode") == ApprovalMode.TRUSTED_DOMAINS
+            and not (data.get("trusted_domains") or "").strip()
+        ):
             self.add_error("trusted_domains", _("Enter at least one trusted domain, or choose another option"))
         return data
 

@@ -25,7 +25,9 @@ def dashboard(request):
     show_archived = request.GET.get("archived") == "1"
     programmes = permissions.programmes_for(request.user).select_related("organiser").order_by("-created_at")
     programmes = programmes if show_archived else programmes.exclude(status=Programme.Status.ARCHIVED)
-    programmes = list(programmes.prefetch_related(Prefetch("sessions", queryset=Session.objects.order_by("starts_at", "pk"))))
+    programmes = list(
+        programmes.prefetch_related(Prefetch("sessions", queryset=Session.objects.order_by("starts_at", "pk")))
+    )
     add_booking_counts([session for programme in programmes for session in programme.sessions.all()])
     return render(
         request,
@@ -60,7 +62,9 @@ def programme_new(request):
     require(permissions.can_create_programmes(request.user))
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        programme = programme_teams.create_programme_as(user=request.user, actor=actor_for(request), **form.cleaned_data)
+        programme = programme_teams.create_programme_as(
+            user=request.user, actor=actor_for(request), **form.cleaned_data
+        )
         messages.success(request, _("Programme created as a draft. Add its sessions, then publish it."))
         return redirect("backoffice:programme", programme_id=programme.pk)
     return render(request, "backoffice/programme_form.html", {"form": form})

@@ -24,7 +24,9 @@ def _required(message):
 
 
 class SessionForm(GovukForm):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=250, error_messages=_required(gettext_lazy("Enter a title")))
+    title = forms.CharField(
+        label=gettext_lazy("Title"), max_length=250, error_messages=_required(gettext_lazy("Enter a title"))
+    )
     subtitle = forms.CharField(label=gettext_lazy("Subtitle"), max_length=250, required=False)
     description = forms.CharField(
         label=gettext_lazy("Description"),
@@ -35,17 +37,26 @@ class SessionForm(GovukForm):
     date = forms.DateField(
         label=gettext_lazy("Date"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": gettext_lazy("Enter the date of the session"), "invalid": gettext_lazy("Enter a real date")},
+        error_messages={
+            "required": gettext_lazy("Enter the date of the session"),
+            "invalid": gettext_lazy("Enter a real date"),
+        },
     )
     start_time = forms.TimeField(
         label=gettext_lazy("Start time"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"required": gettext_lazy("Enter the start time"), "invalid": gettext_lazy("Enter a time like 13:00")},
+        error_messages={
+            "required": gettext_lazy("Enter the start time"),
+            "invalid": gettext_lazy("Enter a time like 13:00"),
+        },
     )
     end_time = forms.TimeField(
         label=gettext_lazy("End time"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"required": gettext_lazy("Enter the end time"), "invalid": gettext_lazy("Enter a time like 15:00")},
+        error_messages={
+            "required": gettext_lazy("Enter the end time"),
+            "invalid": gettext_lazy("Enter a time like 15:00"),
+        },
     )
     delivery = forms.ChoiceField(
         label=gettext_lazy("How is it delivered?"),
@@ -54,7 +65,10 @@ class SessionForm(GovukForm):
         error_messages=_required(gettext_lazy("Select online or in person")),
     )
     platform = forms.CharField(
-        label=gettext_lazy("Online platform"), max_length=100, required=False, help_text=gettext_lazy('For example "Microsoft Teams".')
+        label=gettext_lazy("Online platform"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy('For example "Microsoft Teams".'),
     )
     joining_url = forms.URLField(
         label=gettext_lazy("Joining link"),
@@ -67,8 +81,12 @@ class SessionForm(GovukForm):
     joining_instructions = forms.CharField(
         label=gettext_lazy("Joining instructions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    venue = forms.CharField(label=gettext_lazy("Venue"), max_length=200, required=False, help_text=gettext_lazy("For example Friargate."))
-    room = forms.CharField(label=gettext_lazy("Room"), max_length=100, required=False, help_text=gettext_lazy("For example Room 1.4."))
+    venue = forms.CharField(
+        label=gettext_lazy("Venue"), max_length=200, required=False, help_text=gettext_lazy("For example Friargate.")
+    )
+    room = forms.CharField(
+        label=gettext_lazy("Room"), max_length=100, required=False, help_text=gettext_lazy("For example Room 1.4.")
+    )
     address = forms.CharField(label=gettext_lazy("Address"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     capacity = whole_number_field(
         gettext_lazy("Number of places"),
@@ -139,7 +157,9 @@ class SessionForm(GovukForm):
     @classmethod
     def initial_for(cls, session: Session) -> dict:
         tz = session.programme.tz
-        initial = {name: getattr(session, name) for name in programme_sessions.SESSION_FIELDS if name in cls.base_fields}
+        initial = {
+            name: getattr(session, name) for name in programme_sessions.SESSION_FIELDS if name in cls.base_fields
+        }
         initial["date"] = session.starts_at.astimezone(tz).date()
         initial["start_time"] = session.starts_at.astimezone(tz).time()
         initial["end_time"] = session.ends_at.astimezone(tz).time()
@@ -152,7 +172,11 @@ class SessionForm(GovukForm):
 @staff_required
 def session_new(request, programme_id):
     programme = programme_for(request, programme_id, edit=True)
-    form = SessionForm(request.POST or None, programme=programme, initial={"delivery": Session.Delivery.ONLINE, "platform": "Microsoft Teams"})
+    form = SessionForm(
+        request.POST or None,
+        programme=programme,
+        initial={"delivery": Session.Delivery.ONLINE, "platform": "Microsoft Teams"},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             session = programme_sessions.create_session(
@@ -172,7 +196,9 @@ def session_edit(request, session_id):
     form = SessionForm(request.POST or None, programme=session.programme, initial=SessionForm.initial_for(session))
     if request.method == "POST" and form.is_valid():
         try:
-            change = session_changes.change_session(session_id=session.pk, actor=actor_for(request), **form.session_details())
+            change = session_changes.change_session(
+                session_id=session.pk, actor=actor_for(request), **form.session_details()
+            )
         except ValidationError as problems:
             form.add_rule_errors(problems)
         else:
@@ -189,7 +215,9 @@ def session_edit(request, session_id):
             else:
                 messages.success(request, _("Session saved."))
             return redirect("backoffice:session", session_id=session.pk)
-    return render(request, "backoffice/session_form.html", {"form": form, "programme": session.programme, "session": session})
+    return render(
+        request, "backoffice/session_form.html", {"form": form, "programme": session.programme, "session": session}
+    )
 
 
 class CancelSessionForm(GovukForm):
@@ -220,7 +248,9 @@ def session_cancel(request, session_id):
             % {"count": change.attendees_told},
         )
         return redirect("backoffice:session", session_id=session.pk)
-    return render(request, "backoffice/session_cancel.html", {"form": form, "session": session, "programme": session.programme})
+    return render(
+        request, "backoffice/session_cancel.html", {"form": form, "session": session, "programme": session.programme}
+    )
 
 
 @staff_required

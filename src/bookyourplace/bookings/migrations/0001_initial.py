@@ -7,41 +7,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programmes', '0001_initial'),
+        ("programmes", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Booking',
+            name="Booking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('reference', models.CharField(max_length=12, unique=True, verbose_name='reference')),
-                ('first_name', models.CharField(max_length=100, verbose_name='first name')),
-                ('last_name', models.CharField(max_length=100, verbose_name='last name')),
-                ('email', models.EmailField(max_length=254, verbose_name='work email address')),
-                ('organisation', models.CharField(max_length=200, verbose_name='organisation')),
-                ('sector', models.CharField(choices=[('schools', 'Schools'), ('further_higher_education', 'Further or higher education'), ('early_years', 'Early years'), ('health', 'Health'), ('childrens_services', "Local authority children's services"), ('adult_social_care', 'Adult social care'), ('police', 'Police'), ('probation_prisons', 'Probation and prisons'), ('voluntary_community', 'Voluntary and community'), ('other', 'Other')], max_length=40, verbose_name='sector')),
-                ('job_title', models.CharField(max_length=200, verbose_name='job title or role')),
-                ('access_needs', models.TextField(blank=True, max_length=1000, verbose_name='access needs')),
-                ('consented_at', models.DateTimeField(verbose_name='consent given')),
-                ('status', models.CharField(choices=[('confirmed', 'Confirmed'), ('cancelled', 'Cancelled')], default='confirmed', max_length=20, verbose_name='status')),
-                ('manage_token_seed', models.CharField(editable=False, max_length=64)),
-                ('manage_token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('manage_link_sent_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('invite_sequence', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='programmes.session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("uid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("reference", models.CharField(max_length=12, unique=True, verbose_name="reference")),
+                ("first_name", models.CharField(max_length=100, verbose_name="first name")),
+                ("last_name", models.CharField(max_length=100, verbose_name="last name")),
+                ("email", models.EmailField(max_length=254, verbose_name="work email address")),
+                ("organisation", models.CharField(max_length=200, verbose_name="organisation")),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("schools", "Schools"),
+                            ("further_higher_education", "Further or higher education"),
+                            ("early_years", "Early years"),
+                            ("health", "Health"),
+                            ("childrens_services", "Local authority children's services"),
+                            ("adult_social_care", "Adult social care"),
+                            ("police", "Police"),
+                            ("probation_prisons", "Probation and prisons"),
+                            ("voluntary_community", "Voluntary and community"),
+                            ("other", "Other"),
+                        ],
+                        max_length=40,
+                        verbose_name="sector",
+                    ),
+                ),
+                ("job_title", models.CharField(max_length=200, verbose_name="job title or role")),
+                ("access_needs", models.TextField(blank=True, max_length=1000, verbose_name="access needs")),
+                ("consented_at", models.DateTimeField(verbose_name="consent given")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("confirmed", "Confirmed"), ("cancelled", "Cancelled")],
+                        default="confirmed",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("manage_token_seed", models.CharField(editable=False, max_length=64)),
+                ("manage_token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("manage_link_sent_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("invite_sequence", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="bookings", to="programmes.session"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['session', 'status'], name='booking_session_status'), models.Index(fields=['email'], name='booking_email')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['confirmed'])), fields=('session', 'email'), name='one_active_booking_per_email', violation_error_message='This email address already has a place on this session.')],
+                "ordering": ["created_at", "id"],
+                "indexes": [
+                    models.Index(fields=["session", "status"], name="booking_session_status"),
+                    models.Index(fields=["email"], name="booking_email"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["confirmed"])),
+                        fields=("session", "email"),
+                        name="one_active_booking_per_email",
+                        violation_error_message="This email address already has a place on this session.",
+                    )
+                ],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0001_initial'),
+        ("bookings", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='booking',
-            name='cancellation_reason',
-            field=models.TextField(blank=True, verbose_name='reason for cancelling'),
+            model_name="booking",
+            name="cancellation_reason",
+            field=models.TextField(blank=True, verbose_name="reason for cancelling"),
         ),
     ]

@@ -4,53 +4,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0002_booking_cancellation_reason'),
-        ('programmes', '0003_programme_approval_mode_and_more'),
+        ("bookings", "0002_booking_cancellation_reason"),
+        ("programmes", "0003_programme_approval_mode_and_more"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='booking',
-            name='one_active_booking_per_email',
+            model_name="booking",
+            name="one_active_booking_per_email",
         ),
         migrations.AddField(
-            model_name='booking',
-            name='decided_at',
+            model_name="booking",
+            name="decided_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='booking',
-            name='decision_reason',
-            field=models.TextField(blank=True, verbose_name='reason'),
+            model_name="booking",
+            name="decision_reason",
+            field=models.TextField(blank=True, verbose_name="reason"),
         ),
         migrations.AddField(
-            model_name='booking',
-            name='line_manager_email',
+            model_name="booking",
+            name="line_manager_email",
             field=models.EmailField(blank=True, max_length=254, verbose_name="line manager's email address"),
         ),
         migrations.AddField(
-            model_name='booking',
-            name='offer_expires_at',
+            model_name="booking",
+            name="offer_expires_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='booking',
-            name='offered_at',
+            model_name="booking",
+            name="offered_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='booking',
-            name='status',
-            field=models.CharField(choices=[('confirmed', 'Confirmed'), ('pending', 'Waiting for approval'), ('waiting', 'On the waiting list'), ('offered', 'Offered a place'), ('cancelled', 'Cancelled'), ('rejected', 'Not approved'), ('offer_expired', 'Offer ran out')], default='confirmed', max_length=20, verbose_name='status'),
+            model_name="booking",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("confirmed", "Confirmed"),
+                    ("pending", "Waiting for approval"),
+                    ("waiting", "On the waiting list"),
+                    ("offered", "Offered a place"),
+                    ("cancelled", "Cancelled"),
+                    ("rejected", "Not approved"),
+                    ("offer_expired", "Offer ran out"),
+                ],
+                default="confirmed",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
         migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(fields=['status', 'offer_expires_at'], name='booking_offer_expiry'),
+            model_name="booking",
+            index=models.Index(fields=["status", "offer_expires_at"], name="booking_offer_expiry"),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['confirmed', 'pending', 'offered', 'waiting'])), fields=('session', 'email'), name='one_active_booking_per_email', violation_error_message='This email address already has a place on this session.'),
+            model_name="booking",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["confirmed", "pending", "offered", "waiting"])),
+                fields=("session", "email"),
+                name="one_active_booking_per_email",
+                violation_error_message="This email address already has a place on this session.",
+            ),
         ),
     ]

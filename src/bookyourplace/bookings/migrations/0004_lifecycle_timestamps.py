@@ -11,15 +11,14 @@ def confirmed_when_booked(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0003_remove_booking_one_active_booking_per_email_and_more'),
+        ("bookings", "0003_remove_booking_one_active_booking_per_email_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='booking',
-            name='confirmed_at',
+            model_name="booking",
+            name="confirmed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.RunPython(confirmed_when_booked, migrations.RunPython.noop),

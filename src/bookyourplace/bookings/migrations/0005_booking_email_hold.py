@@ -4,33 +4,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0004_lifecycle_timestamps'),
-        ('programmes', '0005_programme_email_confirmation'),
+        ("bookings", "0004_lifecycle_timestamps"),
+        ("programmes", "0005_programme_email_confirmation"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='booking',
-            name='one_active_booking_per_email',
+            model_name="booking",
+            name="one_active_booking_per_email",
         ),
         migrations.AddField(
-            model_name='booking',
-            name='hold_expires_at',
+            model_name="booking",
+            name="hold_expires_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='booking',
-            name='status',
-            field=models.CharField(choices=[('confirmed', 'Confirmed'), ('pending', 'Waiting for approval'), ('waiting', 'On the waiting list'), ('offered', 'Offered a place'), ('cancelled', 'Cancelled'), ('rejected', 'Not approved'), ('offer_expired', 'Offer ran out'), ('unconfirmed_email', 'Waiting for email confirmation'), ('hold_expired', 'Email not confirmed in time')], default='confirmed', max_length=20, verbose_name='status'),
+            model_name="booking",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("confirmed", "Confirmed"),
+                    ("pending", "Waiting for approval"),
+                    ("waiting", "On the waiting list"),
+                    ("offered", "Offered a place"),
+                    ("cancelled", "Cancelled"),
+                    ("rejected", "Not approved"),
+                    ("offer_expired", "Offer ran out"),
+                    ("unconfirmed_email", "Waiting for email confirmation"),
+                    ("hold_expired", "Email not confirmed in time"),
+                ],
+                default="confirmed",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
         migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(fields=['status', 'hold_expires_at'], name='booking_hold_expiry'),
+            model_name="booking",
+            index=models.Index(fields=["status", "hold_expires_at"], name="booking_hold_expiry"),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['confirmed', 'pending', 'offered', 'unconfirmed_email', 'waiting'])), fields=('session', 'email'), name='one_active_booking_per_email', violation_error_message='This email address already has a place on this session.'),
+            model_name="booking",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["confirmed", "pending", "offered", "unconfirmed_email", "waiting"])),
+                fields=("session", "email"),
+                name="one_active_booking_per_email",
+                violation_error_message="This email address already has a place on this session.",
+            ),
         ),
     ]

@@ -45,7 +45,13 @@ CELLS = [
 DEADLINES = {Booking.Status.OFFERED: "offer_expires_at", "unconfirmed_email": "hold_expires_at"}
 
 # The emails whose words carry the joining details, when the booking may see them.
-CARRIERS = {Email.Kind.CONFIRMATION, Email.Kind.APPROVED, Email.Kind.SESSION_CHANGED, Email.Kind.REMINDER, Email.Kind.MESSAGE}
+CARRIERS = {
+    Email.Kind.CONFIRMATION,
+    Email.Kind.APPROVED,
+    Email.Kind.SESSION_CHANGED,
+    Email.Kind.REMINDER,
+    Email.Kind.MESSAGE,
+}
 
 
 def allowed(status, session_state, delivery) -> bool:
@@ -153,7 +159,9 @@ def queue_every_email(booking: Booking) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("status", "session_state", "delivery"), CELLS)
-def test_the_rule_allows_only_a_confirmed_place_on_an_online_session_that_goes_ahead(booking_in, status, session_state, delivery):
+def test_the_rule_allows_only_a_confirmed_place_on_an_online_session_that_goes_ahead(
+    booking_in, status, session_state, delivery
+):
     booking = booking_in(status, session_state, delivery)
     shown = allowed(status, session_state, delivery)
 
@@ -178,7 +186,9 @@ def test_manage_page_shows_the_joining_details_only_when_allowed(client, booking
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("status", "session_state", "delivery"), CELLS)
-def test_calendar_download_carries_the_joining_link_only_when_allowed(client, booking_in, status, session_state, delivery):
+def test_calendar_download_carries_the_joining_link_only_when_allowed(
+    client, booking_in, status, session_state, delivery
+):
     booking = booking_in(status, session_state, delivery)
 
     response = client.get(reverse("public:manage_calendar", kwargs={"token": manage_token(booking)}))
@@ -218,7 +228,9 @@ def test_every_email_and_invite_carries_the_joining_details_only_when_allowed(
     # Nothing was quietly left unsent: every kind went (reminders and messages only to a
     # place still confirmed, as the outbox decides at sending).
     assert Email.objects.filter(booking=booking, status=Email.Status.FAILED).count() == 0
-    expected_kinds = set(Email.Kind) if status == Booking.Status.CONFIRMED else set(Email.Kind) - set(Email.ONLY_WHILE_CONFIRMED)
+    expected_kinds = (
+        set(Email.Kind) if status == Booking.Status.CONFIRMED else set(Email.Kind) - set(Email.ONLY_WHILE_CONFIRMED)
+    )
     assert sent_kinds >= expected_kinds
 
 

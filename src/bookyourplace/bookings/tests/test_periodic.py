@@ -65,7 +65,9 @@ def test_the_worker_runs_the_periodic_work_and_schedules_the_next_run(make_sessi
     # two reminders due
     soon = make_session(title="Soon", starts_at=now + timedelta(hours=12))
     attendee = book(soon, "attendee@coventry.gov.uk")
-    Booking.objects.filter(pk=attendee.pk).update(created_at=now - timedelta(days=7), confirmed_at=now - timedelta(days=7))
+    Booking.objects.filter(pk=attendee.pk).update(
+        created_at=now - timedelta(days=7), confirmed_at=now - timedelta(days=7)
+    )
     schedule_next()
 
     # Act

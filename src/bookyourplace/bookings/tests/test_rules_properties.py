@@ -140,7 +140,9 @@ class BookingRules(RuleBasedStateMachine):
             platform="Microsoft Teams",
             joining_url="https://teams.microsoft.com/l/meetup-join/secret-joining-link",
             capacity=capacity,
-            booking_closes_at=None if closes_before_start_hours is None else starts - timedelta(hours=closes_before_start_hours),
+            booking_closes_at=None
+            if closes_before_start_hours is None
+            else starts - timedelta(hours=closes_before_start_hours),
             approval_mode=approval_mode if mode_on_session else "",
             trusted_domains=TRUSTED_DOMAINS if mode_on_session else "",
             confirm_from_waiting_list=confirm_from_waiting_list,
@@ -275,7 +277,9 @@ class BookingRules(RuleBasedStateMachine):
             event("cancel: refused")
             assert not allowed
             return
-        event(f"cancel: {booking.status if was_active else 'nothing to cancel'} by {'organiser' if by_organiser else 'attendee'}")
+        event(
+            f"cancel: {booking.status if was_active else 'nothing to cancel'} by {'organiser' if by_organiser else 'attendee'}"
+        )
         assert allowed
         before = booking.status
         booking.refresh_from_db()
@@ -374,7 +378,9 @@ class BookingRules(RuleBasedStateMachine):
             return
         booking = self.pick(data, [b for b in everyone if b.is_pending], everyone)
         try:
-            rejected = approvals.reject_booking(booking_id=booking.pk, reason="Not in our area", actor=ORGANISER, now=self.now)
+            rejected = approvals.reject_booking(
+                booking_id=booking.pk, reason="Not in our area", actor=ORGANISER, now=self.now
+            )
         except approvals.NotAwaitingApproval:
             assert not booking.is_pending
             return
@@ -440,7 +446,6 @@ class BookingRules(RuleBasedStateMachine):
             if booking.is_offered:
                 assert booking.offer_expires_at is not None and booking.offered_at is not None
                 assert booking.offered_at <= booking.offer_expires_at <= session.closes_at
-
 
     def unconfirmed_holds_run_out_by_the_start(self, session, everyone):
         for booking in everyone:

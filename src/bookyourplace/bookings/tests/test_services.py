@@ -85,7 +85,9 @@ def test_a_full_session_answers_a_booked_address_as_any_other_and_emails_it_its_
     assert list(Email.objects.filter(booking=booked).values_list("kind", flat=True)) == ["confirmation", "manage_link"]
 
 
-def test_a_full_session_with_the_waiting_list_asked_for_tells_a_booked_address_it_is_booked(make_session, attendee_details):
+def test_a_full_session_with_the_waiting_list_asked_for_tells_a_booked_address_it_is_booked(
+    make_session, attendee_details
+):
     session = make_session(capacity=1)
     services.book_place(session_id=session.pk, attendee=attendee_details("a@example.org"))
 
@@ -176,7 +178,9 @@ def test_find_booking_by_token_returns_the_booking(session, attendee_details):
     assert services.find_booking_by_token(manage_token(booking)) == booking
 
 
-@pytest.mark.parametrize("places_booked, label", [(0, "Book your place"), (15, "5 places left"), (19, "1 place left"), (20, "Fully booked")])
+@pytest.mark.parametrize(
+    "places_booked, label", [(0, "Book your place"), (15, "5 places left"), (19, "1 place left"), (20, "Fully booked")]
+)
 def test_availability_label_counts_places_left(session, attendee_details, places_booked, label):
     for n in range(places_booked):
         services.book_place(session_id=session.pk, attendee=attendee_details(f"person{n}@example.org"))
@@ -185,7 +189,9 @@ def test_availability_label_counts_places_left(session, attendee_details, places
 
 
 @pytest.mark.parametrize("field", ["first_name", "last_name", "organisation", "job_title"])
-@pytest.mark.parametrize("value", ["Alex\nBcc: everyone@example.org", "Alex\r", "Alex\x00", "\u202eAlex", "Alex\u2028Smith", "Alex\tSmith"])
+@pytest.mark.parametrize(
+    "value", ["Alex\nBcc: everyone@example.org", "Alex\r", "Alex\x00", "\u202eAlex", "Alex\u2028Smith", "Alex\tSmith"]
+)
 def test_book_place_refuses_line_breaks_and_control_characters_in_names(session, attendee_details, field, value):
     # Issue 10, point 5: every face books through the service, so it refuses them too.
     with pytest.raises(services.InvalidAttendeeDetails) as refusal:
@@ -197,6 +203,8 @@ def test_book_place_refuses_line_breaks_and_control_characters_in_names(session,
 
 def test_book_place_keeps_names_with_joiners_and_accents(session, attendee_details):
     # Zero-width joiners belong in names in many scripts; they are not refused.
-    booking = services.book_place(session_id=session.pk, attendee=attendee_details(first_name="Zoë", last_name="می\u200cخواهم"))
+    booking = services.book_place(
+        session_id=session.pk, attendee=attendee_details(first_name="Zoë", last_name="می\u200cخواهم")
+    )
 
     assert booking.last_name == "می\u200cخواهم"

@@ -47,7 +47,8 @@ def test_moving_a_session_sends_an_update_with_the_same_uid_and_a_higher_sequenc
 
     change = session_changes.change_session(
         session_id=session.pk,
-        starts_at=new_start, ends_at=new_start + dt.timedelta(hours=2),
+        starts_at=new_start,
+        ends_at=new_start + dt.timedelta(hours=2),
         actor=ORGANISER,
     )
     run_worker()
@@ -107,7 +108,8 @@ def test_a_create_change_change_cancel_history_gives_increasing_sequences(sessio
     for hours in (1, 2):
         session_changes.change_session(
             session_id=session.pk,
-            starts_at=start + dt.timedelta(hours=hours), ends_at=start + dt.timedelta(hours=hours + 2),
+            starts_at=start + dt.timedelta(hours=hours),
+            ends_at=start + dt.timedelta(hours=hours + 2),
             actor=ORGANISER,
         )
     session_changes.cancel_session(session_id=session.pk, actor=ORGANISER)
@@ -134,8 +136,16 @@ def test_lowering_capacity_below_the_confirmed_count_is_refused(make_session, at
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({"delivery": "in_person", "venue": "", "room": ""}, "venue", "Enter the venue or room for an in-person session"),
-        ({"joining_url": ""}, "joining_url", "Enter the joining link: the programme is published, so attendees need it"),
+        (
+            {"delivery": "in_person", "venue": "", "room": ""},
+            "venue",
+            "Enter the venue or room for an in-person session",
+        ),
+        (
+            {"joining_url": ""},
+            "joining_url",
+            "Enter the joining link: the programme is published, so attendees need it",
+        ),
         ({"capacity": 0}, "capacity", "Enter a number of places of 1 or more"),
     ],
 )

@@ -387,9 +387,7 @@ def test_no_offer_is_made_once_booking_has_closed(make_session, now):
     assert not Email.objects.filter(kind="place_offered").exists()
 
 
-def test_an_offer_on_a_cancelled_session_runs_out_without_telling_the_person_it_went_to_someone_else(
-    full_session, now
-):
+def test_an_offer_on_a_cancelled_session_runs_out_without_telling_the_person_it_went_to_someone_else(full_session, now):
     # Arrange: a place is offered, then the organiser cancels the whole session
     session, confirmed, (first, *_rest) = full_session
     services.cancel_booking(booking_id=confirmed.pk, now=now)

@@ -141,6 +141,7 @@ def type_into(page, field_id: str, text: str) -> None:
 
 # --- Accessibility ----------------------------------------------------------------------------
 
+
 def assert_no_axe_violations(page) -> None:
     """Run axe-core on the page as it is now and fail with every WCAG 2.2 AA problem found."""
     # Not page.add_script_tag: it inserts an inline <script>, which the site's Content Security
@@ -224,6 +225,8 @@ def reference_from_email(run_worker, email: str = EMAIL) -> str:
     """The booking's reference, as the confirmation email gives it (the page after booking
     shows none: issue 10, point 7)."""
     run_worker()
-    references = [match.group() for message in mail.outbox if message.to == [email] if (match := REFERENCE.search(message.body))]
+    references = [
+        match.group() for message in mail.outbox if message.to == [email] if (match := REFERENCE.search(message.body))
+    ]
     assert references, f"No reference was emailed to {email}; emails sent: {[m.subject for m in mail.outbox]}"
     return references[0]

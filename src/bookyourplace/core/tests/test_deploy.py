@@ -7,7 +7,10 @@ from bookyourplace.core.testing import ROOT, production_env
 
 def manage(*args, **extra_env) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args], env=production_env(**extra_env), capture_output=True, text=True
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=production_env(**extra_env),
+        capture_output=True,
+        text=True,
     )
 
 

@@ -104,14 +104,20 @@ def test_a_cache_that_cannot_be_reached_lets_requests_through(rate_limits_on, se
 
 
 def production_setting(script: str, **env_overrides) -> str:
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG", "BYP_TESTING", "DATABASE_URL")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG", "BYP_TESTING", "DATABASE_URL")
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="bookyourplace.settings",
         SECRET_KEY="production-like-secret-key-for-this-check-only-0123456789",
         PYTHONPATH=str(SRC),
         **env_overrides,
     )
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True, timeout=60
+    )
     return result.stdout.strip()
 
 

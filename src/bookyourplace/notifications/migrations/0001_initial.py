@@ -5,34 +5,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('bookings', '0001_initial'),
+        ("bookings", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Email',
+            name="Email",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('confirmation', 'Booking confirmation'), ('manage_link', 'Link to manage a booking'), ('cancellation', 'Booking cancelled')], max_length=30)),
-                ('to', models.EmailField(max_length=254)),
-                ('invite_method', models.CharField(blank=True, max_length=10)),
-                ('invite_sequence', models.PositiveIntegerField(blank=True, null=True)),
-                ('include_joining_details', models.BooleanField(default=False)),
-                ('status', models.CharField(choices=[('queued', 'Waiting to be sent'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed')], default='queued', max_length=20)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('booking', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='emails', to='bookings.booking')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("confirmation", "Booking confirmation"),
+                            ("manage_link", "Link to manage a booking"),
+                            ("cancellation", "Booking cancelled"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("to", models.EmailField(max_length=254)),
+                ("invite_method", models.CharField(blank=True, max_length=10)),
+                ("invite_sequence", models.PositiveIntegerField(blank=True, null=True)),
+                ("include_joining_details", models.BooleanField(default=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to be sent"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "booking",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="emails", to="bookings.booking"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='email_status_next_attempt')],
+                "ordering": ["created_at", "id"],
+                "indexes": [models.Index(fields=["status", "next_attempt_at"], name="email_status_next_attempt")],
             },
         ),
     ]

@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='email',
-            name='note',
+            model_name="email",
+            name="note",
             field=models.TextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='email',
-            name='kind',
-            field=models.CharField(choices=[('confirmation', 'Booking confirmation'), ('manage_link', 'Link to manage a booking'), ('cancellation', 'Booking cancelled'), ('cancelled_by_organiser', 'Booking cancelled by the organiser'), ('session_changed', 'Session changed'), ('session_cancelled', 'Session cancelled')], max_length=30),
+            model_name="email",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("confirmation", "Booking confirmation"),
+                    ("manage_link", "Link to manage a booking"),
+                    ("cancellation", "Booking cancelled"),
+                    ("cancelled_by_organiser", "Booking cancelled by the organiser"),
+                    ("session_changed", "Session changed"),
+                    ("session_cancelled", "Session cancelled"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

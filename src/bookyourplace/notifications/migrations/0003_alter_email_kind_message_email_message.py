@@ -6,39 +6,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_email_note_alter_email_kind'),
-        ('programmes', '0002_alter_programme_status'),
+        ("notifications", "0002_email_note_alter_email_kind"),
+        ("programmes", "0002_alter_programme_status"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='email',
-            name='kind',
-            field=models.CharField(choices=[('confirmation', 'Booking confirmation'), ('manage_link', 'Link to manage a booking'), ('cancellation', 'Booking cancelled'), ('cancelled_by_organiser', 'Booking cancelled by the organiser'), ('session_changed', 'Session changed'), ('session_cancelled', 'Session cancelled'), ('message', 'Message from the organiser')], max_length=30),
+            model_name="email",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("confirmation", "Booking confirmation"),
+                    ("manage_link", "Link to manage a booking"),
+                    ("cancellation", "Booking cancelled"),
+                    ("cancelled_by_organiser", "Booking cancelled by the organiser"),
+                    ("session_changed", "Session changed"),
+                    ("session_cancelled", "Session cancelled"),
+                    ("message", "Message from the organiser"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(max_length=200, verbose_name='subject')),
-                ('body', models.TextField(verbose_name='message')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('idempotency_key', models.CharField(max_length=64, unique=True)),
-                ('recipients', models.PositiveIntegerField(default=0)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='programmes.programme')),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='programmes.session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("subject", models.CharField(max_length=200, verbose_name="subject")),
+                ("body", models.TextField(verbose_name="message")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("idempotency_key", models.CharField(max_length=64, unique=True)),
+                ("recipients", models.PositiveIntegerField(default=0)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="messages", to="programmes.programme"
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="programmes.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='email',
-            name='message',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='emails', to='notifications.message'),
+            model_name="email",
+            name="message",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="emails",
+                to="notifications.message",
+            ),
         ),
     ]

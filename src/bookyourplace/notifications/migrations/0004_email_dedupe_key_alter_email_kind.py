@@ -4,20 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0003_alter_email_kind_message_email_message'),
+        ("notifications", "0003_alter_email_kind_message_email_message"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='email',
-            name='dedupe_key',
+            model_name="email",
+            name="dedupe_key",
             field=models.CharField(blank=True, max_length=100, null=True, unique=True),
         ),
         migrations.AlterField(
-            model_name='email',
-            name='kind',
-            field=models.CharField(choices=[('confirmation', 'Booking confirmation'), ('manage_link', 'Link to manage a booking'), ('cancellation', 'Booking cancelled'), ('cancelled_by_organiser', 'Booking cancelled by the organiser'), ('session_changed', 'Session changed'), ('session_cancelled', 'Session cancelled'), ('pending', 'Booking waiting for approval'), ('approved', 'Booking approved'), ('rejected', 'Booking not approved'), ('waiting_list_joined', 'Joined the waiting list'), ('place_offered', 'Place offered from the waiting list'), ('offer_expired', 'Offer ran out'), ('manager_copy', 'Copy to the line manager'), ('reminder', 'Reminder'), ('message', 'Message from the organiser')], max_length=30),
+            model_name="email",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("confirmation", "Booking confirmation"),
+                    ("manage_link", "Link to manage a booking"),
+                    ("cancellation", "Booking cancelled"),
+                    ("cancelled_by_organiser", "Booking cancelled by the organiser"),
+                    ("session_changed", "Session changed"),
+                    ("session_cancelled", "Session cancelled"),
+                    ("pending", "Booking waiting for approval"),
+                    ("approved", "Booking approved"),
+                    ("rejected", "Booking not approved"),
+                    ("waiting_list_joined", "Joined the waiting list"),
+                    ("place_offered", "Place offered from the waiting list"),
+                    ("offer_expired", "Offer ran out"),
+                    ("manager_copy", "Copy to the line manager"),
+                    ("reminder", "Reminder"),
+                    ("message", "Message from the organiser"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

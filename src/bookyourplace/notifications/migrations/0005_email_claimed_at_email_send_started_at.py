@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0004_email_dedupe_key_alter_email_kind'),
+        ("notifications", "0004_email_dedupe_key_alter_email_kind"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='email',
-            name='claimed_at',
+            model_name="email",
+            name="claimed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='email',
-            name='send_started_at',
+            model_name="email",
+            name="send_started_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0005_email_claimed_at_email_send_started_at'),
+        ("notifications", "0005_email_claimed_at_email_send_started_at"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='email',
-            name='status',
-            field=models.CharField(choices=[('queued', 'Waiting to be sent'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('skipped', 'Not sent: no longer needed')], default='queued', max_length=20),
+            model_name="email",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("queued", "Waiting to be sent"),
+                    ("sending", "Sending"),
+                    ("sent", "Sent"),
+                    ("failed", "Failed"),
+                    ("skipped", "Not sent: no longer needed"),
+                ],
+                default="queued",
+                max_length=20,
+            ),
         ),
     ]

@@ -4,15 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0006_lifecycle_timestamps'),
+        ("notifications", "0006_lifecycle_timestamps"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='email',
-            name='kind',
-            field=models.CharField(choices=[('confirmation', 'Booking confirmation'), ('manage_link', 'Link to manage a booking'), ('cancellation', 'Booking cancelled'), ('cancelled_by_organiser', 'Booking cancelled by the organiser'), ('session_changed', 'Session changed'), ('session_cancelled', 'Session cancelled'), ('pending', 'Booking waiting for approval'), ('approved', 'Booking approved'), ('rejected', 'Booking not approved'), ('waiting_list_joined', 'Joined the waiting list'), ('place_offered', 'Place offered from the waiting list'), ('offer_expired', 'Offer ran out'), ('manager_copy', 'Copy to the line manager'), ('reminder', 'Reminder'), ('message', 'Message from the organiser'), ('email_confirmation', 'Confirm the email address to keep a place')], max_length=30),
+            model_name="email",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("confirmation", "Booking confirmation"),
+                    ("manage_link", "Link to manage a booking"),
+                    ("cancellation", "Booking cancelled"),
+                    ("cancelled_by_organiser", "Booking cancelled by the organiser"),
+                    ("session_changed", "Session changed"),
+                    ("session_cancelled", "Session cancelled"),
+                    ("pending", "Booking waiting for approval"),
+                    ("approved", "Booking approved"),
+                    ("rejected", "Booking not approved"),
+                    ("waiting_list_joined", "Joined the waiting list"),
+                    ("place_offered", "Place offered from the waiting list"),
+                    ("offer_expired", "Offer ran out"),
+                    ("manager_copy", "Copy to the line manager"),
+                    ("reminder", "Reminder"),
+                    ("message", "Message from the organiser"),
+                    ("email_confirmation", "Confirm the email address to keep a place"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

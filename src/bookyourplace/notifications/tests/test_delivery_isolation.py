@@ -36,7 +36,10 @@ def test_deliver_due_email_that_cannot_be_built_fails_alone_and_the_rest_arrive_
     copy = Email.objects.get(kind=Email.Kind.MANAGER_COPY)
     queued = list(Email.objects.order_by("pk").values_list("to", flat=True))
     assert queued == [
-        "alex.smith@coventry.gov.uk", "bea.jones@coventry.gov.uk", "manager@coventry.gov.uk", "cai.evans@coventry.gov.uk"
+        "alex.smith@coventry.gov.uk",
+        "bea.jones@coventry.gov.uk",
+        "manager@coventry.gov.uk",
+        "cai.evans@coventry.gov.uk",
     ]
 
     # Act: one delivery run
@@ -44,7 +47,9 @@ def test_deliver_due_email_that_cannot_be_built_fails_alone_and_the_rest_arrive_
 
     # Assert: everyone else's email arrived in that run; the bad one failed for good, with a reason
     assert delivered_to(smtp_server) == [
-        "alex.smith@coventry.gov.uk", "bea.jones@coventry.gov.uk", "cai.evans@coventry.gov.uk"
+        "alex.smith@coventry.gov.uk",
+        "bea.jones@coventry.gov.uk",
+        "cai.evans@coventry.gov.uk",
     ]
     assert counts["sent"] == 3 and counts["failed"] == 1
     copy.refresh_from_db()

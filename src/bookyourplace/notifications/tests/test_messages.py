@@ -30,7 +30,9 @@ Can't come? {manage_link}"""
 
 @pytest.fixture
 def coordinator(organiser):
-    return User.objects.create_user("priya@coventry.gov.uk", "priya@coventry.gov.uk", "a-long-password-1", first_name="Priya")
+    return User.objects.create_user(
+        "priya@coventry.gov.uk", "priya@coventry.gov.uk", "a-long-password-1", first_name="Priya"
+    )
 
 
 @pytest.fixture
@@ -39,7 +41,9 @@ def actor(coordinator):
 
 
 def send(actor, programme, session=None, *, subject="Reminder: {session_title}", body=BODY, key="key-1"):
-    return send_message(programme=programme, session=session, subject=subject, body=body, idempotency_key=key, actor=actor)
+    return send_message(
+        programme=programme, session=session, subject=subject, body=body, idempotency_key=key, actor=actor
+    )
 
 
 def received(address):
@@ -64,11 +68,19 @@ def test_each_attendee_gets_their_own_name_and_manage_link(session, attendees, a
         assert "Cameras on, please." in message.body
 
 
-def test_joining_details_reach_online_attendees_only(session, make_session, attendees, attendee_details, actor, run_worker):
+def test_joining_details_reach_online_attendees_only(
+    session, make_session, attendees, attendee_details, actor, run_worker
+):
     in_person = make_session(
-        title="Prevent Awareness", delivery=Session.Delivery.IN_PERSON, venue="Friargate", joining_url="", joining_instructions=""
+        title="Prevent Awareness",
+        delivery=Session.Delivery.IN_PERSON,
+        venue="Friargate",
+        joining_url="",
+        joining_instructions="",
     )
-    dana = bookings.book_place(session_id=in_person.pk, attendee=attendee_details("dana@example.org", first_name="Dana"))
+    dana = bookings.book_place(
+        session_id=in_person.pk, attendee=attendee_details("dana@example.org", first_name="Dana")
+    )
     run_worker()
     mail.outbox.clear()
 
@@ -96,14 +108,25 @@ def test_cancelled_bookings_get_nothing(session, attendees, actor, run_worker):
 
 @pytest.mark.parametrize(
     "written",
-    ["{nmae}", "{name.__class__}", "{name.__class__.__init__.__globals__}", "{name[0]}", "{name!r}", "{name:>99999999}", "{}", "{0}"],
+    [
+        "{nmae}",
+        "{name.__class__}",
+        "{name.__class__.__init__.__globals__}",
+        "{name[0]}",
+        "{name!r}",
+        "{name:>99999999}",
+        "{}",
+        "{0}",
+    ],
 )
 def test_an_unknown_or_dotted_placeholder_is_refused_with_the_list(written):
     with pytest.raises(messaging.InvalidMessage) as refused:
         check_message(subject="Reminder", body=f"Dear {written},")
 
     (problem,) = refused.value.problems["body"]
-    assert problem.startswith(f"Unknown placeholder {written}. You can use: {{name}}, {{first_name}}, {{session_title}}")
+    assert problem.startswith(
+        f"Unknown placeholder {written}. You can use: {{name}}, {{first_name}}, {{session_title}}"
+    )
     assert "{joining_details}" in problem
 
 
@@ -121,7 +144,9 @@ def test_a_stray_bracket_is_explained_and_doubled_brackets_are_kept(session, att
         check_message(subject="Reminder", body="Dear {first_name, see you")
     assert "curly brackets" in refused.value.problems["body"][0]
 
-    _, text = preview_message(message_draft=MessageDraft("Reminder", "Use {{braces}} like this, {first_name}."), booking=attendees[0])
+    _, text = preview_message(
+        message_draft=MessageDraft("Reminder", "Use {{braces}} like this, {first_name}."), booking=attendees[0]
+    )
     assert text == "Use {braces} like this, Alex."
 
 
@@ -170,7 +195,9 @@ def test_the_same_idempotency_key_sends_once(session, attendees, actor, run_work
     assert AuditEvent.objects.filter(action=AuditEvent.Action.SENT_MESSAGE).count() == 1
 
 
-def test_a_programme_wide_message_reaches_every_session(session, make_session, attendees, attendee_details, actor, run_worker):
+def test_a_programme_wide_message_reaches_every_session(
+    session, make_session, attendees, attendee_details, actor, run_worker
+):
     other = make_session(title="The COM Network")
     ed = bookings.book_place(session_id=other.pk, attendee=attendee_details("ed@example.org", first_name="Ed"))
     called_off = make_session(title="Called off")
@@ -195,7 +222,7 @@ def test_the_email_has_an_escaped_html_part_and_no_calendar_invite(session, atte
 
     message = received("alex@example.org")[0]
     assert "<script>alert(1)</script>" in message.body
-    (html, mimetype), = message.alternatives
+    ((html, mimetype),) = message.alternatives
     assert mimetype == "text/html"
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>" not in html

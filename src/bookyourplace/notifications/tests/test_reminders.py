@@ -255,9 +255,7 @@ def test_the_one_hour_reminder_carries_the_joining_link_and_is_for_online_sessio
     assert Email.objects.get(to="online@coventry.gov.uk", dedupe_key__endswith=":60m").include_joining_details
 
 
-def test_a_reminder_to_someone_cancelled_before_it_is_sent_is_not_a_joining_link_leak(
-    make_session, starts, run_worker
-):
+def test_a_reminder_to_someone_cancelled_before_it_is_sent_is_not_a_joining_link_leak(make_session, starts, run_worker):
     # Arrange: the reminder is queued, then the attendee cancels before the worker sends it
     session = make_session(starts_at=starts)
     booking = book(session, "alex@coventry.gov.uk")
@@ -270,7 +268,9 @@ def test_a_reminder_to_someone_cancelled_before_it_is_sent_is_not_a_joining_link
     # Assert: the reminder is not sent at all, only the cancellation
     assert reminders_sent() == Counter()
     assert all(SECRET_LINK not in m.body for m in mail.outbox)
-    assert set(Email.objects.filter(kind=Email.Kind.REMINDER).values_list("status", flat=True)) == {Email.Status.SKIPPED}
+    assert set(Email.objects.filter(kind=Email.Kind.REMINDER).values_list("status", flat=True)) == {
+        Email.Status.SKIPPED
+    }
 
 
 def test_a_place_given_late_from_the_waiting_list_skips_the_reminders_already_past(make_session, run_worker):
@@ -402,10 +402,14 @@ def test_a_lot_with_one_reminder_already_queued_queues_the_others_once(make_sess
     assert notifications.queue_reminders(reminders=lot[1:2], include_joining_details=False, note="") == 1
 
     # Act
-    queued = notifications.queue_reminders(reminders=lot, include_joining_details=False, note="Your session is in 1 day.")
+    queued = notifications.queue_reminders(
+        reminders=lot, include_joining_details=False, note="Your session is in 1 day."
+    )
 
     # Assert: two queued here, and each of the three has exactly one
     assert queued == 2
     assert sorted(Email.objects.filter(kind=Email.Kind.REMINDER).values_list("to", flat=True)) == [
-        "alex@coventry.gov.uk", "bea@coventry.gov.uk", "cai@coventry.gov.uk"
+        "alex@coventry.gov.uk",
+        "bea@coventry.gov.uk",
+        "cai@coventry.gov.uk",
     ]

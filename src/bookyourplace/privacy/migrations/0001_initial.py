@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,21 +14,52 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor_label', models.CharField(max_length=254)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('action', models.CharField(choices=[('booking.viewed', 'Viewed a booking'), ('booking.created', 'Booked a place'), ('booking.cancelled', 'Cancelled a booking'), ('booking.confirmation_resent', 'Re-sent a confirmation'), ('bookings.exported', 'Exported bookings'), ('programme.created', 'Created a programme'), ('programme.changed', 'Changed a programme'), ('programme.copied', 'Copied a programme'), ('session.created', 'Created a session'), ('session.changed', 'Changed a session'), ('session.cancelled', 'Cancelled a session'), ('message.sent', 'Sent a message'), ('person.changed', 'Changed a back-office account'), ('account.signed_in', 'Signed in')], db_index=True, max_length=40)),
-                ('subject_type', models.CharField(blank=True, max_length=40)),
-                ('subject_id', models.CharField(blank=True, max_length=40)),
-                ('summary', models.CharField(max_length=500)),
-                ('programme_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("actor_label", models.CharField(max_length=254)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("booking.viewed", "Viewed a booking"),
+                            ("booking.created", "Booked a place"),
+                            ("booking.cancelled", "Cancelled a booking"),
+                            ("booking.confirmation_resent", "Re-sent a confirmation"),
+                            ("bookings.exported", "Exported bookings"),
+                            ("programme.created", "Created a programme"),
+                            ("programme.changed", "Changed a programme"),
+                            ("programme.copied", "Copied a programme"),
+                            ("session.created", "Created a session"),
+                            ("session.changed", "Changed a session"),
+                            ("session.cancelled", "Cancelled a session"),
+                            ("message.sent", "Sent a message"),
+                            ("person.changed", "Changed a back-office account"),
+                            ("account.signed_in", "Signed in"),
+                        ],
+                        db_index=True,
+                        max_length=40,
+                    ),
+                ),
+                ("subject_type", models.CharField(blank=True, max_length=40)),
+                ("subject_id", models.CharField(blank=True, max_length=40)),
+                ("summary", models.CharField(max_length=500)),
+                ("programme_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -4,15 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('privacy', '0001_initial'),
+        ("privacy", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('booking.viewed', 'Viewed a booking'), ('booking.created', 'Booked a place'), ('booking.cancelled', 'Cancelled a booking'), ('booking.confirmation_resent', 'Re-sent a confirmation'), ('booking.joined_waiting_list', 'Joined a waiting list'), ('booking.offered', 'Offered a place from the waiting list'), ('booking.offer_accepted', 'Accepted an offered place'), ('booking.offer_expired', 'An offer ran out'), ('booking.approved', 'Approved a booking'), ('booking.rejected', 'Did not approve a booking'), ('bookings.exported', 'Exported bookings'), ('programme.created', 'Created a programme'), ('programme.changed', 'Changed a programme'), ('programme.copied', 'Copied a programme'), ('session.created', 'Created a session'), ('session.changed', 'Changed a session'), ('session.cancelled', 'Cancelled a session'), ('message.sent', 'Sent a message'), ('person.changed', 'Changed a back-office account'), ('account.signed_in', 'Signed in')], db_index=True, max_length=40),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("booking.viewed", "Viewed a booking"),
+                    ("booking.created", "Booked a place"),
+                    ("booking.cancelled", "Cancelled a booking"),
+                    ("booking.confirmation_resent", "Re-sent a confirmation"),
+                    ("booking.joined_waiting_list", "Joined a waiting list"),
+                    ("booking.offered", "Offered a place from the waiting list"),
+                    ("booking.offer_accepted", "Accepted an offered place"),
+                    ("booking.offer_expired", "An offer ran out"),
+                    ("booking.approved", "Approved a booking"),
+                    ("booking.rejected", "Did not approve a booking"),
+                    ("bookings.exported", "Exported bookings"),
+                    ("programme.created", "Created a programme"),
+                    ("programme.changed", "Changed a programme"),
+                    ("programme.copied", "Copied a programme"),
+                    ("session.created", "Created a session"),
+                    ("session.changed", "Changed a session"),
+                    ("session.cancelled", "Cancelled a session"),
+                    ("message.sent", "Sent a message"),
+                    ("person.changed", "Changed a back-office account"),
+                    ("account.signed_in", "Signed in"),
+                ],
+                db_index=True,
+                max_length=40,
+            ),
         ),
     ]

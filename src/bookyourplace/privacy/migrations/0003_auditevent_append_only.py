@@ -24,7 +24,17 @@ from django.db import migrations
 
 # Every column but actor_id, for SQLite's "only actor_id went to NULL" check (PostgreSQL
 # compares whole rows instead, so a new column is covered there without a change).
-_COLUMNS = ["id", "created_at", "actor_label", "ip_address", "action", "subject_type", "subject_id", "summary", "programme_id"]
+_COLUMNS = [
+    "id",
+    "created_at",
+    "actor_label",
+    "ip_address",
+    "action",
+    "subject_type",
+    "subject_id",
+    "summary",
+    "programme_id",
+]
 
 POSTGRES_FORWARD = """
 CREATE FUNCTION privacy_auditevent_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -16,8 +16,11 @@ TABLE = AuditEvent._meta.db_table
 
 @pytest.fixture
 def event(db):
-    return record(actor=Actor(label="Sam Organiser", ip_address="192.0.2.7"), action=AuditEvent.Action.EXPORTED,
-                  summary="Exported 12 bookings of Prevent Week")
+    return record(
+        actor=Actor(label="Sam Organiser", ip_address="192.0.2.7"),
+        action=AuditEvent.Action.EXPORTED,
+        summary="Exported 12 bookings of Prevent Week",
+    )
 
 
 def raw(sql, params=()):
@@ -28,7 +31,11 @@ def raw(sql, params=()):
 
 def unchanged(event) -> bool:
     current = AuditEvent.objects.get(pk=event.pk)
-    return (current.summary, current.actor_label, current.created_at) == (event.summary, event.actor_label, event.created_at)
+    return (current.summary, current.actor_label, current.created_at) == (
+        event.summary,
+        event.actor_label,
+        event.created_at,
+    )
 
 
 def test_audit_queryset_update_refused(event):
@@ -69,8 +76,9 @@ def test_audit_raw_sql_clearing_actor_while_changing_summary_refused(event):
 
 def test_audit_deleting_an_account_keeps_its_events_under_its_label(db):
     # Arrange
-    person = get_user_model().objects.create_user(username="sam", email="sam@example.org", first_name="Sam",
-                                                  last_name="Organiser")
+    person = get_user_model().objects.create_user(
+        username="sam", email="sam@example.org", first_name="Sam", last_name="Organiser"
+    )
     event = record(actor=Actor(user=person), action=AuditEvent.Action.EXPORTED, summary="Exported 3 bookings")
 
     # Act
@@ -90,8 +98,10 @@ def test_purge_audit_events_before_removes_only_older_events_and_closes_again(db
     recent = record(actor=Actor(label="B"), action=AuditEvent.Action.EXPORTED, summary="recent")
     with _audit_removal_window() as cursor:  # backdate "old" past the triggers, as time would
         created_at = AuditEvent._meta.get_field("created_at")
-        cursor.execute(f"UPDATE {TABLE} SET created_at = %s WHERE id = %s",
-                       [created_at.get_db_prep_value(now - dt.timedelta(days=800), connection), old.pk])
+        cursor.execute(
+            f"UPDATE {TABLE} SET created_at = %s WHERE id = %s",
+            [created_at.get_db_prep_value(now - dt.timedelta(days=800), connection), old.pk],
+        )
 
     # Act
     removed = purge_audit_events_before(cutoff=now - dt.timedelta(days=365))

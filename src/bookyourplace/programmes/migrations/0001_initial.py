@@ -8,68 +8,143 @@ import bookyourplace.programmes.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Organiser',
+            name="Organiser",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='short name')),
-                ('contact_email', models.EmailField(max_length=254, verbose_name='contact email')),
-                ('brand_colour', models.CharField(default='#1d4f91', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Enter a colour like #1d4f91.'), bookyourplace.programmes.models.validate_brand_colour], verbose_name='brand colour')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="short name")),
+                ("contact_email", models.EmailField(max_length=254, verbose_name="contact email")),
+                (
+                    "brand_colour",
+                    models.CharField(
+                        default="#1d4f91",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator("^#[0-9a-fA-F]{6}$", "Enter a colour like #1d4f91."),
+                            bookyourplace.programmes.models.validate_brand_colour,
+                        ],
+                        verbose_name="brand colour",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='web address')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=20, verbose_name='status')),
-                ('time_zone', models.CharField(default='Europe/London', max_length=64, verbose_name='time zone')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organiser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programmes', to='programmes.organiser')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="web address")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("time_zone", models.CharField(default="Europe/London", max_length=64, verbose_name="time zone")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programmes",
+                        to="programmes.organiser",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('subtitle', models.CharField(blank=True, max_length=250, verbose_name='subtitle')),
-                ('description', models.TextField(blank=True, help_text='Stored sanitised: only simple formatting is kept.', verbose_name='description')),
-                ('starts_at', models.DateTimeField(verbose_name='starts')),
-                ('ends_at', models.DateTimeField(verbose_name='ends')),
-                ('delivery', models.CharField(choices=[('online', 'Online'), ('in_person', 'In person')], default='online', max_length=20, verbose_name='delivery')),
-                ('platform', models.CharField(blank=True, help_text='For example "Microsoft Teams".', max_length=100, verbose_name='platform')),
-                ('joining_url', models.URLField(blank=True, max_length=1000, verbose_name='joining link')),
-                ('joining_instructions', models.TextField(blank=True, verbose_name='joining instructions')),
-                ('venue', models.CharField(blank=True, max_length=200, verbose_name='venue')),
-                ('room', models.CharField(blank=True, max_length=100, verbose_name='room')),
-                ('address', models.TextField(blank=True, verbose_name='address')),
-                ('capacity', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='places')),
-                ('booking_opens_at', models.DateTimeField(blank=True, null=True, verbose_name='booking opens')),
-                ('booking_closes_at', models.DateTimeField(blank=True, help_text='Leave empty to close booking when the session starts.', null=True, verbose_name='booking closes')),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('cancelled', 'Cancelled')], default='scheduled', max_length=20, verbose_name='status')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                ("subtitle", models.CharField(blank=True, max_length=250, verbose_name="subtitle")),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="Stored sanitised: only simple formatting is kept.",
+                        verbose_name="description",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="starts")),
+                ("ends_at", models.DateTimeField(verbose_name="ends")),
+                (
+                    "delivery",
+                    models.CharField(
+                        choices=[("online", "Online"), ("in_person", "In person")],
+                        default="online",
+                        max_length=20,
+                        verbose_name="delivery",
+                    ),
+                ),
+                (
+                    "platform",
+                    models.CharField(
+                        blank=True, help_text='For example "Microsoft Teams".', max_length=100, verbose_name="platform"
+                    ),
+                ),
+                ("joining_url", models.URLField(blank=True, max_length=1000, verbose_name="joining link")),
+                ("joining_instructions", models.TextField(blank=True, verbose_name="joining instructions")),
+                ("venue", models.CharField(blank=True, max_length=200, verbose_name="venue")),
+                ("room", models.CharField(blank=True, max_length=100, verbose_name="room")),
+                ("address", models.TextField(blank=True, verbose_name="address")),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="places"
+                    ),
+                ),
+                ("booking_opens_at", models.DateTimeField(blank=True, null=True, verbose_name="booking opens")),
+                (
+                    "booking_closes_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Leave empty to close booking when the session starts.",
+                        null=True,
+                        verbose_name="booking closes",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("scheduled", "Scheduled"), ("cancelled", "Cancelled")],
+                        default="scheduled",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sessions", to="programmes.programme"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at', 'id'],
-                'indexes': [models.Index(fields=['programme', 'starts_at'], name='programmes__program_e37c5b_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='session_ends_after_start'), models.CheckConstraint(condition=models.Q(('capacity__gte', 1)), name='session_capacity_positive')],
+                "ordering": ["starts_at", "id"],
+                "indexes": [models.Index(fields=["programme", "starts_at"], name="programmes__program_e37c5b_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="session_ends_after_start"
+                    ),
+                    models.CheckConstraint(condition=models.Q(("capacity__gte", 1)), name="session_capacity_positive"),
+                ],
             },
         ),
     ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0001_initial'),
+        ("programmes", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='programme',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], default='draft', max_length=20, verbose_name='status'),
+            model_name="programme",
+            name="status",
+            field=models.CharField(
+                choices=[("draft", "Draft"), ("published", "Published"), ("archived", "Archived")],
+                default="draft",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
     ]

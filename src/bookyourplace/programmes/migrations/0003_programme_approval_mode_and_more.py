@@ -5,55 +5,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0002_alter_programme_status'),
+        ("programmes", "0002_alter_programme_status"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='programme',
-            name='approval_mode',
-            field=models.CharField(choices=[('open', 'Open: everyone is confirmed at once'), ('trusted_domains', 'Trusted domains: addresses on the list are confirmed at once, others wait for approval'), ('approval', 'Approval for all: every booking waits for an organiser to approve it')], default='open', max_length=20, verbose_name='who can book'),
+            model_name="programme",
+            name="approval_mode",
+            field=models.CharField(
+                choices=[
+                    ("open", "Open: everyone is confirmed at once"),
+                    (
+                        "trusted_domains",
+                        "Trusted domains: addresses on the list are confirmed at once, others wait for approval",
+                    ),
+                    ("approval", "Approval for all: every booking waits for an organiser to approve it"),
+                ],
+                default="open",
+                max_length=20,
+                verbose_name="who can book",
+            ),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='cancellation_cutoff_hours',
-            field=models.PositiveIntegerField(default=0, verbose_name='self-cancellation closes (hours before)'),
+            model_name="programme",
+            name="cancellation_cutoff_hours",
+            field=models.PositiveIntegerField(default=0, verbose_name="self-cancellation closes (hours before)"),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='joining_reminder_minutes',
-            field=models.PositiveIntegerField(default=60, verbose_name='joining reminder (minutes before)'),
+            model_name="programme",
+            name="joining_reminder_minutes",
+            field=models.PositiveIntegerField(default=60, verbose_name="joining reminder (minutes before)"),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='offer_hold_hours',
-            field=models.PositiveIntegerField(default=24, validators=[django.core.validators.MinValueValidator(1)], verbose_name='hours an offered place is held'),
+            model_name="programme",
+            name="offer_hold_hours",
+            field=models.PositiveIntegerField(
+                default=24,
+                validators=[django.core.validators.MinValueValidator(1)],
+                verbose_name="hours an offered place is held",
+            ),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='reminder_days',
-            field=models.CharField(blank=True, default='5,1', max_length=50, verbose_name='reminders (days before)'),
+            model_name="programme",
+            name="reminder_days",
+            field=models.CharField(blank=True, default="5,1", max_length=50, verbose_name="reminders (days before)"),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='trusted_domains',
-            field=models.TextField(blank=True, help_text='One per line, for example coventry.gov.uk, nhs.net, *.sch.uk or police.uk.', verbose_name='trusted email domains'),
+            model_name="programme",
+            name="trusted_domains",
+            field=models.TextField(
+                blank=True,
+                help_text="One per line, for example coventry.gov.uk, nhs.net, *.sch.uk or police.uk.",
+                verbose_name="trusted email domains",
+            ),
         ),
         migrations.AddField(
-            model_name='session',
-            name='approval_mode',
-            field=models.CharField(blank=True, choices=[('open', 'Open: everyone is confirmed at once'), ('trusted_domains', 'Trusted domains: addresses on the list are confirmed at once, others wait for approval'), ('approval', 'Approval for all: every booking waits for an organiser to approve it')], max_length=20, verbose_name='who can book'),
+            model_name="session",
+            name="approval_mode",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("open", "Open: everyone is confirmed at once"),
+                    (
+                        "trusted_domains",
+                        "Trusted domains: addresses on the list are confirmed at once, others wait for approval",
+                    ),
+                    ("approval", "Approval for all: every booking waits for an organiser to approve it"),
+                ],
+                max_length=20,
+                verbose_name="who can book",
+            ),
         ),
         migrations.AddField(
-            model_name='session',
-            name='confirm_from_waiting_list',
-            field=models.BooleanField(default=False, verbose_name='confirm places straight from the waiting list'),
+            model_name="session",
+            name="confirm_from_waiting_list",
+            field=models.BooleanField(default=False, verbose_name="confirm places straight from the waiting list"),
         ),
         migrations.AddField(
-            model_name='session',
-            name='trusted_domains',
-            field=models.TextField(blank=True, verbose_name='trusted email domains'),
+            model_name="session",
+            name="trusted_domains",
+            field=models.TextField(blank=True, verbose_name="trusted email domains"),
         ),
     ]

@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0004_programme_page_version'),
+        ("programmes", "0004_programme_page_version"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='programme',
-            name='email_confirmation',
-            field=models.CharField(choices=[('auto', 'When trusted domains decide: on if addresses on the trusted list are confirmed at once, otherwise off'), ('always', 'Always: every new booking must confirm its email address'), ('never', 'Never')], default='auto', max_length=10, verbose_name='confirm the email address first'),
+            model_name="programme",
+            name="email_confirmation",
+            field=models.CharField(
+                choices=[
+                    (
+                        "auto",
+                        "When trusted domains decide: on if addresses on the trusted list are confirmed at once, otherwise off",
+                    ),
+                    ("always", "Always: every new booking must confirm its email address"),
+                    ("never", "Never"),
+                ],
+                default="auto",
+                max_length=10,
+                verbose_name="confirm the email address first",
+            ),
         ),
     ]

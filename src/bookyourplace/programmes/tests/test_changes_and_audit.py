@@ -66,8 +66,13 @@ def test_a_new_session_is_not_kept_without_its_audit_entry(programme, audit_log_
 
     with pytest.raises(DatabaseError):
         sessions.create_session(
-            programme=programme, actor=ORGANISER, title="Workshop", starts_at=starts,
-            ends_at=starts + dt.timedelta(hours=2), capacity=20, joining_url="https://teams.example/join",
+            programme=programme,
+            actor=ORGANISER,
+            title="Workshop",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+            capacity=20,
+            joining_url="https://teams.example/join",
         )
 
     assert not Session.objects.exists()
@@ -90,6 +95,11 @@ def test_an_unknown_session_detail_is_refused_rather_than_dropped(programme):
 
     with pytest.raises(TypeError, match="colour"):
         sessions.create_session(
-            programme=programme, actor=ORGANISER, title="Workshop", starts_at=starts,
-            ends_at=starts + dt.timedelta(hours=2), capacity=20, colour="red",
+            programme=programme,
+            actor=ORGANISER,
+            title="Workshop",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+            capacity=20,
+            colour="red",
         )

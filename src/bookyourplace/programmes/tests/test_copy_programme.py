@@ -130,7 +130,9 @@ def test_copy_programme_of_a_published_programme_is_a_draft_by_default(flyer_pro
 @pytest.mark.django_db
 def test_copy_programme_with_publish_and_slug_uses_them(flyer_programme):
     # Act
-    copy = copy_programme(programme=flyer_programme, first_day=dt.date(2027, 1, 18), title="Demo", slug="demo", publish=True)
+    copy = copy_programme(
+        programme=flyer_programme, first_day=dt.date(2027, 1, 18), title="Demo", slug="demo", publish=True
+    )
 
     # Assert
     assert (copy.status, copy.slug, copy.title) == (Programme.Status.PUBLISHED, "demo", "Demo")

@@ -72,7 +72,11 @@ def test_import_programme_with_publish_title_and_slug_uses_them(organiser):
     )
 
     # Assert
-    assert (programme.title, programme.slug, programme.status) == ("Prevent Week", "prevent", Programme.Status.PUBLISHED)
+    assert (programme.title, programme.slug, programme.status) == (
+        "Prevent Week",
+        "prevent",
+        Programme.Status.PUBLISHED,
+    )
 
 
 @pytest.mark.django_db
@@ -145,11 +149,20 @@ def test_import_programme_command_prints_one_line_per_session_and_a_summary():
 @pytest.mark.django_db
 def test_import_programme_command_gets_or_creates_the_organiser():
     # Arrange
-    existing = Organiser.objects.create(name="Safeguarding Partnership", slug="safeguarding-partnership", contact_email="a@b.org")
+    existing = Organiser.objects.create(
+        name="Safeguarding Partnership", slug="safeguarding-partnership", contact_email="a@b.org"
+    )
 
     # Act
     run("import_programme", str(FLYER_PATH))
-    run("import_programme", str(FLYER_PATH), "--organiser-name", "Warwickshire Prevent", "--organiser-email", "w@example.org")
+    run(
+        "import_programme",
+        str(FLYER_PATH),
+        "--organiser-name",
+        "Warwickshire Prevent",
+        "--organiser-email",
+        "w@example.org",
+    )
 
     # Assert
     first, second = Programme.objects.order_by("id")
@@ -218,7 +231,9 @@ def test_load_demo_copy_is_in_the_future_on_the_same_weekdays_and_times():
     # Assert
     original = Programme.objects.get(slug="coventry-prevent-week-2026").sessions.all()
     demo = Programme.objects.get(slug="coventry-prevent-week-demo").sessions.all()
-    local = [(s.starts_at.astimezone(LONDON), c.starts_at.astimezone(LONDON)) for s, c in zip(original, demo, strict=True)]
+    local = [
+        (s.starts_at.astimezone(LONDON), c.starts_at.astimezone(LONDON)) for s, c in zip(original, demo, strict=True)
+    ]
     assert [o.strftime("%a %H:%M") for o, _ in local] == [c.strftime("%a %H:%M") for _, c in local]
     assert all(c.starts_at > timezone.now() for c in demo)
     assert {c.starts_at.astimezone(LONDON).year for c in demo} == {timezone.localdate().year + 1}
@@ -235,4 +250,3 @@ def test_load_demo_run_twice_changes_nothing_the_second_time():
     # Assert
     assert "already loaded" in output
     assert (Programme.objects.count(), Session.objects.count(), Organiser.objects.count()) == (2, 12, 1)
-

@@ -156,7 +156,9 @@ def test_parse_flyer_with_hyphen_and_zoom_reads_time_and_platform():
 
 def test_parse_flyer_venue_without_room_keeps_the_whole_text_as_venue():
     # Arrange
-    text = flyer("<b>Monday 19th January</b>\t<b>Talk</b>", "<b>Time:</b> 09:00 – 10:00  <b>Delivery:</b> Council House")
+    text = flyer(
+        "<b>Monday 19th January</b>\t<b>Talk</b>", "<b>Time:</b> 09:00 – 10:00  <b>Delivery:</b> Council House"
+    )
 
     # Act
     session = parse_flyer(text, today=TODAY).sessions[0]

@@ -46,6 +46,7 @@ def a_month_away_at_ten() -> datetime:
 
 # --- What a person does -----------------------------------------------------------------------
 
+
 def submit_empty_booking_form(page) -> None:
     submit_booking_form(page)
     page.locator(".govuk-error-summary").wait_for()
@@ -95,6 +96,7 @@ def fonts_of_visible_text(page) -> set[str]:
 
 
 # --- The tests --------------------------------------------------------------------------------
+
 
 def test_attendee_books_and_cancels_with_keyboard_only(page, live_server, make_session, programme, run_worker):
     starts_at = a_month_away_at_ten()

@@ -137,8 +137,11 @@ def test_waiting_list_and_approval_pages_have_no_axe_violations(
     # Trusted domains: the address is confirmed first (issue 10, point 5). The form's answer,
     # the held place's page, confirming it with the keyboard, and a hold that ran out.
     trusted = make_session(
-        title="Trusted domains", starts_at=starts + timedelta(days=2), capacity=10,
-        approval_mode=ApprovalMode.TRUSTED_DOMAINS, trusted_domains="example.org",
+        title="Trusted domains",
+        starts_at=starts + timedelta(days=2),
+        capacity=10,
+        approval_mode=ApprovalMode.TRUSTED_DOMAINS,
+        trusted_domains="example.org",
     )
     page.goto(live_server.url + trusted.get_absolute_url() + "book/")
     fill_in_booking_form(page, email="held@example.org")

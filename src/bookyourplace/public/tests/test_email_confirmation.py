@@ -53,7 +53,9 @@ def confirm_always(programme):
     return programme
 
 
-def test_trusted_domains_hold_the_place_until_the_email_address_is_confirmed(client, trusted_programme, make_session, run_worker):
+def test_trusted_domains_hold_the_place_until_the_email_address_is_confirmed(
+    client, trusted_programme, make_session, run_worker
+):
     session = make_session()
 
     response = client.post(book_url(session), booking_form_data(line_manager_email="boss@nhs.net"), follow=True)
@@ -72,7 +74,9 @@ def test_trusted_domains_hold_the_place_until_the_email_address_is_confirmed(cli
     assert places_taken(session) == 1  # the place is held meanwhile
 
 
-def test_opening_the_emailed_link_confirms_nothing_until_the_button_is_pressed(client, trusted_programme, make_session, run_worker):
+def test_opening_the_emailed_link_confirms_nothing_until_the_button_is_pressed(
+    client, trusted_programme, make_session, run_worker
+):
     session = make_session()
     client.post(book_url(session), booking_form_data(line_manager_email="boss@nhs.net"))
     booking = Booking.objects.get()
@@ -117,18 +121,23 @@ def test_confirming_an_address_outside_the_trusted_domains_leaves_it_pending_and
     assert status_of(booking) == Booking.Status.PENDING
     run_worker()
     assert [(m.to[0], m.subject) for m in mail.outbox][-1] == (
-        "sam@gmail.com", f"Booking received, waiting for approval: {session.title}"
+        "sam@gmail.com",
+        f"Booking received, waiting for approval: {session.title}",
     )
     assert not any(m.to == ["boss@nhs.net"] for m in mail.outbox)
 
 
-def test_a_hold_not_confirmed_in_time_is_released_to_the_next_person_waiting(client, confirm_always, make_session, attendee_details, run_worker):
+def test_a_hold_not_confirmed_in_time_is_released_to_the_next_person_waiting(
+    client, confirm_always, make_session, attendee_details, run_worker
+):
     session = make_session(capacity=1)
     client.post(book_url(session), booking_form_data(email="invented@nhs.net"))
     held = Booking.objects.get()
     # The session is full meanwhile: the next person joins the waiting list (no extra step:
     # an offer is accepted only through its emailed link, which proves the address).
-    waiting = services.book_place(session_id=session.pk, attendee=attendee_details("next@example.org"), join_waiting_list=True)
+    waiting = services.book_place(
+        session_id=session.pk, attendee=attendee_details("next@example.org"), join_waiting_list=True
+    )
     assert waiting.status == Booking.Status.WAITING
     version = Programme.objects.get().page_version
 
@@ -138,7 +147,11 @@ def test_a_hold_not_confirmed_in_time_is_released_to_the_next_person_waiting(cli
     assert status_of(held) == Booking.Status.HOLD_EXPIRED
     assert status_of(waiting) == Booking.Status.OFFERED
     assert Programme.objects.get().page_version > version
-    assert AuditEvent.objects.filter(summary__contains=f"{held.reference}").filter(summary__contains="not confirmed in time").exists()
+    assert (
+        AuditEvent.objects.filter(summary__contains=f"{held.reference}")
+        .filter(summary__contains="not confirmed in time")
+        .exists()
+    )
     # Too late to confirm now; the page says so and nothing changes.
     response = client.post(confirm_url_for(held), follow=True)
     assert "The time to confirm your email address has run out" in text_of(response)
@@ -148,7 +161,9 @@ def test_a_hold_not_confirmed_in_time_is_released_to_the_next_person_waiting(cli
     assert not any("invented@nhs.net" in m.to for m in mail.outbox if "Booking confirmed" in m.subject)
 
 
-def test_a_hold_cannot_be_confirmed_after_it_runs_out_even_before_it_is_released(confirm_always, make_session, attendee_details):
+def test_a_hold_cannot_be_confirmed_after_it_runs_out_even_before_it_is_released(
+    confirm_always, make_session, attendee_details
+):
     session = make_session()
     booking = services.book_place(session_id=session.pk, attendee=attendee_details())
 
@@ -182,13 +197,22 @@ def test_never_confirms_at_once_even_with_trusted_domains(trusted_programme, mak
 
 
 def test_an_open_programme_books_at_once_by_default(make_session, attendee_details):
-    assert services.book_place(session_id=make_session().pk, attendee=attendee_details()).status == Booking.Status.CONFIRMED
+    assert (
+        services.book_place(session_id=make_session().pk, attendee=attendee_details()).status
+        == Booking.Status.CONFIRMED
+    )
 
 
-def test_a_place_given_straight_from_the_waiting_list_is_held_for_confirmation(confirm_always, make_session, attendee_details):
+def test_a_place_given_straight_from_the_waiting_list_is_held_for_confirmation(
+    confirm_always, make_session, attendee_details
+):
     session = make_session(capacity=1, confirm_from_waiting_list=True)
-    first = services.book_place(session_id=session.pk, attendee=attendee_details("first@example.org"), address_proven=True)
-    waiting = services.book_place(session_id=session.pk, attendee=attendee_details("next@example.org"), join_waiting_list=True)
+    first = services.book_place(
+        session_id=session.pk, attendee=attendee_details("first@example.org"), address_proven=True
+    )
+    waiting = services.book_place(
+        session_id=session.pk, attendee=attendee_details("next@example.org"), join_waiting_list=True
+    )
 
     services.cancel_booking(booking_id=first.pk)
 

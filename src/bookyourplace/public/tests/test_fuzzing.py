@@ -169,7 +169,9 @@ def book_path(session):
 
 
 def confirmed_path(session):
-    return reverse("public:booking_confirmed", kwargs={"programme_slug": session.programme.slug, "session_id": session.pk})
+    return reverse(
+        "public:booking_confirmed", kwargs={"programme_slug": session.programme.slug, "session_id": session.pk}
+    )
 
 
 def public_get_paths(site):
@@ -260,7 +262,9 @@ def encoded(pairs) -> bytes:
 def test_booking_form_answers_any_urlencoded_post_clearly(client, site, pairs, full):
     session = site.full_session if full else site.open_session
 
-    response = client.generic("POST", book_path(session), data=encoded(pairs), content_type="application/x-www-form-urlencoded")
+    response = client.generic(
+        "POST", book_path(session), data=encoded(pairs), content_type="application/x-www-form-urlencoded"
+    )
 
     assert_clear_answer_to_booking(response, session, sent=[v for _, v in pairs])
     assert_bystander_untouched(site)
@@ -282,7 +286,9 @@ def test_booking_form_answers_any_multipart_post_clearly(client, site, pairs):
 @settings(FUZZ, max_examples=30 * SCALE)
 @given(body=st.binary(max_size=2000) | st.sampled_from(RAW_BODIES))
 def test_booking_form_answers_any_raw_bytes_clearly(client, site, body):
-    response = client.generic("POST", book_path(site.open_session), data=body, content_type="application/x-www-form-urlencoded")
+    response = client.generic(
+        "POST", book_path(site.open_session), data=body, content_type="application/x-www-form-urlencoded"
+    )
 
     assert_clear_answer_to_booking(response, site.open_session)
     assert_bystander_untouched(site)
@@ -304,7 +310,9 @@ def test_booking_form_answers_each_hostile_value_clearly(client, site, subtests)
 def test_booking_form_answers_invalid_utf8_with_the_error_summary(client, site, subtests):
     for body in RAW_BODIES:
         with subtests.test(body=short_id(body)):
-            response = client.generic("POST", book_path(site.open_session), data=body, content_type="application/x-www-form-urlencoded")
+            response = client.generic(
+                "POST", book_path(site.open_session), data=body, content_type="application/x-www-form-urlencoded"
+            )
 
             assert response.status_code == 200
             assert_our_page(response, FORM_ERROR)
@@ -325,7 +333,9 @@ def test_booking_form_answers_thousands_of_fields_with_our_bad_request_page(clie
     for count in (5_000, 50_000):
         body = "&".join(f"field{i}=x" for i in range(count)).encode()
 
-        response = client.generic("POST", book_path(site.open_session), data=body, content_type="application/x-www-form-urlencoded")
+        response = client.generic(
+            "POST", book_path(site.open_session), data=body, content_type="application/x-www-form-urlencoded"
+        )
 
         assert response.status_code == 400
         assert_our_page(response, BAD_REQUEST)
@@ -333,9 +343,16 @@ def test_booking_form_answers_thousands_of_fields_with_our_bad_request_page(clie
 
 
 def test_booking_form_takes_one_value_of_a_duplicated_field_and_books_once(client, site):
-    pairs = [*booking_form_data(email="dup@nhs.net").items(), ("email", "dup@nhs.net"), ("email", "DUP@nhs.net "), ("sector", "police")]
+    pairs = [
+        *booking_form_data(email="dup@nhs.net").items(),
+        ("email", "dup@nhs.net"),
+        ("email", "DUP@nhs.net "),
+        ("sector", "police"),
+    ]
 
-    response = client.generic("POST", book_path(site.open_session), data=encoded(pairs), content_type="application/x-www-form-urlencoded")
+    response = client.generic(
+        "POST", book_path(site.open_session), data=encoded(pairs), content_type="application/x-www-form-urlencoded"
+    )
 
     assert response.status_code == 302
     assert Booking.objects.filter(email="dup@nhs.net").count() == 1
@@ -345,7 +362,9 @@ def test_booking_form_takes_one_value_of_a_duplicated_field_and_books_once(clien
 def test_booking_form_with_nearly_a_thousand_stray_fields_still_books(client, site):
     pairs = [*booking_form_data(email="stray@nhs.net").items(), *((f"stray{i}", "x" * 10) for i in range(900))]
 
-    response = client.generic("POST", book_path(site.open_session), data=encoded(pairs), content_type="application/x-www-form-urlencoded")
+    response = client.generic(
+        "POST", book_path(site.open_session), data=encoded(pairs), content_type="application/x-www-form-urlencoded"
+    )
 
     assert response.status_code == 302
     assert Booking.objects.filter(email="stray@nhs.net").count() == 1
@@ -358,7 +377,7 @@ WRONG_CONTENT = [
     ("application/xml", b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><x>&e;</x>"),
     ("multipart/form-data", b"first_name=Sam"),  # no boundary
     ("multipart/form-data; boundary=xyz", b"--xyz\r\nContent-Disposition: form-data\r\n\r\nSam\r\n--xyz--"),
-    ("multipart/form-data; boundary=xyz", b"--xyz\r\nContent-Disposition: form-data; name=\"first_name\"\r\n\r\nSam"),
+    ("multipart/form-data; boundary=xyz", b'--xyz\r\nContent-Disposition: form-data; name="first_name"\r\n\r\nSam'),
     ("multipart/form-data; boundary=" + "x" * 5000, b"--" + b"x" * 5000),
     ("application/x-www-form-urlencoded; charset=utf-16", "first_name=Sam".encode("utf-16")),
     ("application/x-www-form-urlencoded; charset=no-such-charset", b"first_name=Sam"),
@@ -389,8 +408,12 @@ def test_garbage_in_waiting_list_never_queues_anyone_by_mistake(client, site, su
     # A full session only queues someone whose form said "yes"; an open one books them.
     for number, garbage in enumerate(["", "no", "YES", "yes ", "\x00", "yes\x00", "1", "true", "😀", "y" * 100_000]):
         with subtests.test(garbage=short_id(garbage)):
-            full = client.post(book_path(site.full_session), {**booking_form_data(email=f"w{number}@nhs.net"), "waiting_list": garbage})
-            open_ = client.post(book_path(site.open_session), {**booking_form_data(email=f"o{number}@nhs.net"), "waiting_list": garbage})
+            full = client.post(
+                book_path(site.full_session), {**booking_form_data(email=f"w{number}@nhs.net"), "waiting_list": garbage}
+            )
+            open_ = client.post(
+                book_path(site.open_session), {**booking_form_data(email=f"o{number}@nhs.net"), "waiting_list": garbage}
+            )
 
             assert full.status_code == 409
             assert_our_page(full, "Sorry, this session is fully booked.")
@@ -404,7 +427,7 @@ def test_hostile_details_that_pass_the_form_are_shown_and_sent_safely(client, si
         book_path(site.open_session),
         booking_form_data(
             # (Line breaks and control characters in names are refused at the form: below.)
-            first_name="Bea \"O'Brien\" 👩‍👩‍👧‍👦 END:VEVENT BEGIN:VEVENT",
+            first_name='Bea "O\'Brien" 👩‍👩‍👧‍👦 END:VEVENT BEGIN:VEVENT',
             last_name=SCRIPT + ";ROLE=CHAIR:mailto:evil@example.org",
             organisation=IMG,
             job_title="'; DROP TABLE bookings_booking; --",
@@ -438,7 +461,9 @@ def test_control_characters_in_names_are_refused_at_the_form(client, site, subte
     for field in ("first_name", "last_name", "organisation", "job_title"):
         for value in ("\u202eBea\u200f", "Bea\x01\x7f", "Bea\r\nEND:VEVENT\r\nBEGIN:VEVENT", "Bea\u2029"):
             with subtests.test(field=field, value=short_id(value)):
-                response = client.post(book_path(site.open_session), booking_form_data(**{field: value}, email="nasty@nhs.net"))
+                response = client.post(
+                    book_path(site.open_session), booking_form_data(**{field: value}, email="nasty@nhs.net")
+                )
 
                 assert response.status_code == 200
                 assert_our_page(response, "must not contain line breaks or special characters")
@@ -480,7 +505,9 @@ def test_wrong_methods_get_405_and_a_page_that_says_so(client, site, subtests):
     for method in ("PUT", "DELETE", "PATCH"):
         for path in [*public_get_paths(site), f"/booking/{site.offered_token}/accept/"]:
             with subtests.test(method=method, path=path):
-                response = client.generic(method, path, data=encoded(booking_form_data()), content_type="application/x-www-form-urlencoded")
+                response = client.generic(
+                    method, path, data=encoded(booking_form_data()), content_type="application/x-www-form-urlencoded"
+                )
 
                 assert response.status_code == 405
                 assert response["Allow"] and method not in response["Allow"]
@@ -556,7 +583,10 @@ def test_odd_manage_addresses_get_our_not_found_page(client, site, subtests):
 def test_cancel_and_accept_answer_any_body_with_the_manage_page_and_a_message(client, site, pairs):
     for suffix in ("accept/", "cancel/"):
         response = client.generic(
-            "POST", f"/booking/{site.offered_token}/{suffix}", data=encoded(pairs), content_type="application/x-www-form-urlencoded"
+            "POST",
+            f"/booking/{site.offered_token}/{suffix}",
+            data=encoded(pairs),
+            content_type="application/x-www-form-urlencoded",
         )
 
         assert response.status_code == 302

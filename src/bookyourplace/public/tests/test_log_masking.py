@@ -97,13 +97,20 @@ def request(port: int, method: str, path: str) -> int:
 
 
 # It starts its own service on SQLite whatever the suite's database: once is enough.
-@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="runs on SQLite in its own service")
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="runs on SQLite in its own service"
+)
 def test_make_serve_access_log_shows_manage_urls_masked(tmp_path):
     # Arrange: the production service as `make serve` starts it, on SQLite in a scratch folder
     port = free_port()
     env = production_env(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", BYP_VAR_DIR=str(tmp_path), PORT=str(port),
-        ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0", WEB_WORKERS="1", WORKER_PROCESSES="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        BYP_VAR_DIR=str(tmp_path),
+        PORT=str(port),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        WEB_WORKERS="1",
+        WORKER_PROCESSES="1",
     )
     log_path = tmp_path / "serve.log"
     with open(log_path, "wb") as log_file:

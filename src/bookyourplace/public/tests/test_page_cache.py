@@ -71,17 +71,20 @@ def test_the_last_place_taken_shows_fully_booked_at_once(client, programme, make
     assert "Fully booked" in page(client, session.get_absolute_url())
 
 
-def test_a_booking_through_the_form_changes_the_page_the_person_goes_back_to(
-    client, programme, make_session
-):
+def test_a_booking_through_the_form_changes_the_page_the_person_goes_back_to(client, programme, make_session):
     session = make_session(capacity=3)
     assert "3 places left" in page(client, programme.get_absolute_url())
 
     response = client.post(
         f"/programmes/{programme.slug}/sessions/{session.pk}/book/",
         {
-            "first_name": "Alex", "last_name": "Smith", "email": "alex@coventry.gov.uk",
-            "organisation": "Coventry City Council", "sector": "schools", "job_title": "Teacher", "consent": "yes",
+            "first_name": "Alex",
+            "last_name": "Smith",
+            "email": "alex@coventry.gov.uk",
+            "organisation": "Coventry City Council",
+            "sector": "schools",
+            "job_title": "Teacher",
+            "consent": "yes",
         },
     )
 
@@ -162,8 +165,13 @@ def test_a_session_added_by_an_organiser_shows_at_once(client, programme, make_s
     assert "Workshop to Raise Awareness" not in page(client, programme.get_absolute_url())
 
     sessions.create_session(
-        programme=programme, actor=ORGANISER, title="Workshop to Raise Awareness", starts_at=first.starts_at,
-        ends_at=first.ends_at, capacity=20, joining_url="https://teams.microsoft.com/l/meetup-join/another",
+        programme=programme,
+        actor=ORGANISER,
+        title="Workshop to Raise Awareness",
+        starts_at=first.starts_at,
+        ends_at=first.ends_at,
+        capacity=20,
+        joining_url="https://teams.microsoft.com/l/meetup-join/another",
     )
 
     assert "Workshop to Raise Awareness" in page(client, programme.get_absolute_url())

@@ -96,7 +96,9 @@ def test_one_email_address_is_limited_from_any_address(rate_limits_on, make_sess
     assert [response.status_code for response in answers[:20]].count(429) == 0
     assert_readable_429(answers[20])
     # Someone else is not held up by it.
-    assert from_address("192.0.2.99").post(book_url(session), booking_form_data(email="other@nhs.net")).status_code == 302
+    assert (
+        from_address("192.0.2.99").post(book_url(session), booking_form_data(email="other@nhs.net")).status_code == 302
+    )
 
 
 def test_the_limit_says_nothing_about_whether_an_address_has_booked(rate_limits_on, make_session, attendee_details):
@@ -111,7 +113,9 @@ def test_the_limit_says_nothing_about_whether_an_address_has_booked(rate_limits_
 
     booked, never_booked = posts("booked@coventry.gov.uk"), posts("never.booked@coventry.gov.uk")
 
-    assert [r.status_code == 429 for r in booked] == [r.status_code == 429 for r in never_booked] == [False] * 20 + [True]
+    assert (
+        [r.status_code == 429 for r in booked] == [r.status_code == 429 for r in never_booked] == [False] * 20 + [True]
+    )
     assert text_of(booked[-1]) == text_of(never_booked[-1])
     assert booked[-1]["Retry-After"] == never_booked[-1]["Retry-After"]
 
@@ -138,11 +142,14 @@ def test_the_line_managers_copy_is_dropped_over_its_limit_and_the_booking_stands
     assert "Line manager's copy of booking" in caplog.text
     # Another manager's copy still goes; and this one's again an hour later.
     from_address("192.0.2.200").post(
-        book_url(session), booking_form_data(email="someone@coventry.gov.uk", line_manager_email="other.manager@coventry.gov.uk")
+        book_url(session),
+        booking_form_data(email="someone@coventry.gov.uk", line_manager_email="other.manager@coventry.gov.uk"),
     )
     assert Email.objects.filter(kind=Email.Kind.MANAGER_COPY, to="other.manager@coventry.gov.uk").count() == 1
     rate_limits_on.advance(2 * 60 * 60)
-    from_address("192.0.2.201").post(book_url(session), booking_form_data(email="late@coventry.gov.uk", line_manager_email=MANAGER))
+    from_address("192.0.2.201").post(
+        book_url(session), booking_form_data(email="late@coventry.gov.uk", line_manager_email=MANAGER)
+    )
     assert Email.objects.filter(kind=Email.Kind.MANAGER_COPY, to=MANAGER).count() == 21
 
 

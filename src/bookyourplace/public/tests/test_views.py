@@ -179,9 +179,17 @@ def test_empty_booking_form_lists_every_problem_with_links_to_the_fields(client,
         ("access_needs", "x" * 1001, "Access needs must be 1000 characters or fewer"),
         ("first_name", "Sam\x00", "First name must not contain line breaks or special characters"),
         # Issue 10, point 5: a line break in a name broke the line manager's copy's headers.
-        ("first_name", "Sam\r\nBcc: everyone@example.org", "First name must not contain line breaks or special characters"),
+        (
+            "first_name",
+            "Sam\r\nBcc: everyone@example.org",
+            "First name must not contain line breaks or special characters",
+        ),
         ("last_name", "Patel\n", "Last name must not contain line breaks or special characters"),
-        ("organisation", "University\u2028Hospitals", "Organisation must not contain line breaks or special characters"),
+        (
+            "organisation",
+            "University\u2028Hospitals",
+            "Organisation must not contain line breaks or special characters",
+        ),
         ("job_title", "Nurse\u202e", "Job title or role must not contain line breaks or special characters"),
         ("job_title", "Safeguarding\tnurse", "Job title or role must not contain line breaks or special characters"),
     ],
@@ -284,7 +292,9 @@ def _final_answer(session, email, **data):
 
 @pytest.mark.parametrize("capacity", [1, 50], ids=["full", "open"])
 @pytest.mark.parametrize("waiting_list", ["", "yes"], ids=["place", "waiting-list"])
-def test_a_booked_and_an_unbooked_address_get_the_same_answer(make_session, attendee_details, run_worker, capacity, waiting_list):
+def test_a_booked_and_an_unbooked_address_get_the_same_answer(
+    make_session, attendee_details, run_worker, capacity, waiting_list
+):
     session = make_session(capacity=capacity)
     booked = services.book_place(session_id=session.pk, attendee=attendee_details("booked@example.org"))
     run_worker()
@@ -308,7 +318,9 @@ def test_a_booked_and_an_unbooked_address_get_the_same_answer(make_session, atte
 def test_booking_form_has_a_honeypot_people_never_see_or_hear(client, session):
     html = client.get(book_url(session)).content.decode()
 
-    box = re.search(r'<div class="byp-honeypot" aria-hidden="true"><label for="id_website">[^<]+</label><input [^>]*>', html)
+    box = re.search(
+        r'<div class="byp-honeypot" aria-hidden="true"><label for="id_website">[^<]+</label><input [^>]*>', html
+    )
     assert box, "no hidden honeypot"
     assert 'tabindex="-1"' in box.group() and 'autocomplete="off"' in box.group() and 'name="website"' in box.group()
     assert "style=" not in box.group()  # hidden by the stylesheet: the CSP forbids inline styles
@@ -326,7 +338,9 @@ def test_a_filled_honeypot_books_nothing_and_answers_as_a_booking(make_session, 
     kept = (Booking.objects.count(), Email.objects.count(), AuditEvent.objects.count())
 
     with caplog.at_level("WARNING", logger="bookyourplace.public.views"):
-        by_a_script = _final_answer(session, "script@example.org", waiting_list=waiting, website="https://pills.example")
+        by_a_script = _final_answer(
+            session, "script@example.org", waiting_list=waiting, website="https://pills.example"
+        )
 
     # The script cannot tell it was caught; nothing of it is kept, not even in the log.
     assert by_a_script == by_a_person

@@ -93,9 +93,7 @@ def test_joining_the_waiting_list_from_the_form_emails_the_position(client, make
     assert "Check your email We are sending an email to sam.patel@nhs.net" in page
     assert booking.reference not in page and "1st" not in page
     assert SECRET_LINK not in response.content.decode()
-    assert list(Email.objects.filter(to="sam.patel@nhs.net").values_list("kind", flat=True)) == [
-        "waiting_list_joined"
-    ]
+    assert list(Email.objects.filter(to="sam.patel@nhs.net").values_list("kind", flat=True)) == ["waiting_list_joined"]
     run_worker()
     [joined] = [m for m in mail.outbox if m.to == ["sam.patel@nhs.net"]]
     assert "You are 1st in the queue." in joined.body

@@ -32,7 +32,10 @@ def test_neutralise_makes_text_a_spreadsheet_would_run_plain(value, exported):
 
 
 def test_csv_starts_with_the_byte_order_mark_and_quotes_what_needs_it():
-    rows = [["Name", "Booked at", "Session date"], ['Smith, "Al"', dt.datetime(2026, 1, 19, 13, 5), dt.date(2026, 1, 20)]]
+    rows = [
+        ["Name", "Booked at", "Session date"],
+        ['Smith, "Al"', dt.datetime(2026, 1, 19, 13, 5), dt.date(2026, 1, 20)],
+    ]
 
     text = "".join(exports.csv_stream(rows))
 
@@ -99,7 +102,9 @@ def test_booking_rows_give_labels_and_local_times(session, attendee_details):
     ]
 
 
-def test_booking_rows_read_every_booking_in_one_query(programme, make_session, attendee_details, django_assert_num_queries):
+def test_booking_rows_read_every_booking_in_one_query(
+    programme, make_session, attendee_details, django_assert_num_queries
+):
     for day in range(3):
         session = make_session(title=f"Day {day}")
         for n in range(4):
@@ -122,7 +127,9 @@ def test_booking_rows_include_cancelled_bookings_with_their_status(session, atte
 
 
 def test_export_filename_names_the_programme_and_the_session(programme, make_session):
-    session = make_session(title="From Investigation to Conviction!", starts_at=dt.datetime(2027, 1, 21, 10, tzinfo=programme.tz))
+    session = make_session(
+        title="From Investigation to Conviction!", starts_at=dt.datetime(2027, 1, 21, 10, tzinfo=programme.tz)
+    )
 
     assert exports.export_filename(programme=programme, extension="xlsx") == "coventry-prevent-week-bookings.xlsx"
     assert (
