@@ -258,53 +258,47 @@ def manage(request, token):
     return _private(render(request, "public/manage.html", context))
 
 
+def _act_on_own_booking(request, token, action, *, waits_for_approval: str):
+    """A button on the manage page that may confirm the place (confirm the email address,
+    accept an offer): the service decides, and the page says where the booking now stands."""
+    booking = _booking_from_token(token)
+    if CancelBookingForm(request.POST).is_valid():
+        try:
+            booking = action(booking_id=booking.pk, actor=actor_for(request, label=booking.full_name))
+        except DomainError as refusal:
+            errors.flash(request, refusal)
+        else:
+            if booking.is_confirmed:
+                messages.success(
+                    request, _("Your place is confirmed. We have emailed you the details and a calendar invitation.")
+                )
+            else:
+                messages.success(request, waits_for_approval)
+    return redirect("public:manage", token=token)
+
+
 @_allow("POST")
 def confirm_email(request, token):
     """ "Confirm my place": only a POST from the manage page confirms, never the GET that
     opened the emailed link (mail scanners open every link)."""
-    booking = _booking_from_token(token)
-    if CancelBookingForm(request.POST).is_valid():
-        try:
-            booking = email_confirmation.confirm_email(
-                booking_id=booking.pk, actor=actor_for(request, label=booking.full_name)
-            )
-        except DomainError as refusal:
-            errors.flash(request, refusal)
-        else:
-            if booking.is_confirmed:
-                messages.success(
-                    request, _("Your place is confirmed. We have emailed you the details and a calendar invitation.")
-                )
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Thank you for confirming your email address. Your booking now waits for an organiser to approve it."
-                    ),
-                )
-    return redirect("public:manage", token=token)
+    return _act_on_own_booking(
+        request,
+        token,
+        email_confirmation.confirm_email,
+        waits_for_approval=_(
+            "Thank you for confirming your email address. Your booking now waits for an organiser to approve it."
+        ),
+    )
 
 
 @_allow("POST")
 def accept_offer(request, token):
-    booking = _booking_from_token(token)
-    if CancelBookingForm(request.POST).is_valid():
-        try:
-            booking = waiting_list.accept_offer(
-                booking_id=booking.pk, actor=actor_for(request, label=booking.full_name)
-            )
-        except DomainError as refusal:
-            errors.flash(request, refusal)
-        else:
-            if booking.is_confirmed:
-                messages.success(
-                    request, _("Your place is confirmed. We have emailed you the details and a calendar invitation.")
-                )
-            else:
-                messages.success(
-                    request, _("You have accepted the place. It now waits for an organiser to approve it.")
-                )
-    return redirect("public:manage", token=token)
+    return _act_on_own_booking(
+        request,
+        token,
+        waiting_list.accept_offer,
+        waits_for_approval=_("You have accepted the place. It now waits for an organiser to approve it."),
+    )
 
 
 @_allow("GET", "HEAD")
