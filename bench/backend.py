@@ -290,7 +290,7 @@ def measure_rush(port: int, data: Data) -> dict:
 
 
 def measure_email(data: Data, smtp: SmtpSink) -> dict:
-    from bookyourplace.notifications import reminders
+    from bookyourplace.bookings import reminders
     from bookyourplace.notifications.models import Email
 
     drained = wait_for_outbox(240)

@@ -173,10 +173,10 @@ def profile_booking(data, top: int) -> None:
 
 
 def profile_email(data, top: int, smtp) -> None:
-    from bookyourplace.notifications import reminders
+    from bookyourplace.bookings import reminders
+    from bookyourplace.bookings.email_content import render_email
+    from bookyourplace.notifications.delivery import deliver_due
     from bookyourplace.notifications.models import Email
-    from bookyourplace.notifications.rendering import render_email
-    from bookyourplace.notifications.services import deliver_due
 
     programme = data.programme("profile-reminders", "Reminders", reminder_days="1", joining_reminder_minutes=0)
     session = data.session(programme, "Reminded", data.now + timedelta(hours=20), capacity=EMAILS, online=False)
@@ -184,10 +184,12 @@ def profile_email(data, top: int, smtp) -> None:
     began = time.perf_counter()
     queued = reminders.send_due_reminders()
     print(f"  queued {queued} reminders in {time.perf_counter() - began:.2f} s")
-    emails = list(Email.objects.select_related("booking__session__programme__organiser", "message")[:200])
+    emails = list(
+        Email.objects.select_related("message").prefetch_related("about__session__programme__organiser")[:200]
+    )
     began = time.perf_counter()
     for email in emails:
-        render_email(email).message().as_bytes()
+        render_email(email, email.about).message().as_bytes()
     print(
         f"  building one message (templates, invite, MIME): {(time.perf_counter() - began) / len(emails) * 1000:.2f} ms"
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bookyourplace.accounts.models import StaffMember
 from bookyourplace.privacy.models import AuditEvent
-from bookyourplace.programmes.models import Programme
+from bookyourplace.programmes.models import Organiser, Programme
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,9 @@ def _start_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def events_for_organisers(organisers: QuerySet, audit_filter: AuditFilter = AuditFilter()) -> QuerySet[AuditEvent]:
+def events_for_organisers(
+    organisers: QuerySet[Organiser], *, audit_filter: AuditFilter = AuditFilter()
+) -> QuerySet[AuditEvent]:
     """The events about these organisers' programmes, and everything their own staff did.
 
     Newest first. An event counts as the organiser's if it names one of its programmes, or if

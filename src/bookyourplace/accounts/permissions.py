@@ -56,20 +56,20 @@ def programmes_for(user: AnyUser) -> QuerySet[Programme]:
     return Programme.objects.filter(organiser_id=member.organiser_id)
 
 
-def can_view(user: AnyUser, programme: Programme) -> bool:
+def can_view(user: AnyUser, *, programme: Programme) -> bool:
     return programmes_for(user).filter(pk=programme.pk).exists()
 
 
-def can_edit(user: AnyUser, programme: Programme) -> bool:
-    return role_of(user) in (Role.ADMINISTRATOR, Role.ORGANISER) and can_view(user, programme)
+def can_edit(user: AnyUser, *, programme: Programme) -> bool:
+    return role_of(user) in (Role.ADMINISTRATOR, Role.ORGANISER) and can_view(user, programme=programme)
 
 
 def can_create_programmes(user: AnyUser) -> bool:
     return role_of(user) in (Role.ADMINISTRATOR, Role.ORGANISER)
 
 
-def can_export_personal_data(user: AnyUser, programme: Programme) -> bool:
-    return can_edit(user, programme)
+def can_export_personal_data(user: AnyUser, *, programme: Programme) -> bool:
+    return can_edit(user, programme=programme)
 
 
 def can_manage_people(user: AnyUser) -> bool:

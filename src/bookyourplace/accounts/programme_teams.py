@@ -7,17 +7,18 @@ import datetime as dt
 from django.db import transaction
 
 from bookyourplace.accounts import permissions
+from bookyourplace.accounts.permissions import AnyUser
 from bookyourplace.privacy.services import Actor
 from bookyourplace.programmes import copying, editing
 from bookyourplace.programmes.models import Organiser, Programme
 
 
-def organiser_for_new_programme(user) -> Organiser | None:
+def organiser_for_new_programme(user: AnyUser) -> Organiser | None:
     """A member's own organiser; for a superuser (who belongs to none) the first by name."""
     return permissions.organisers_for(user).first()
 
 
-def create_programme_as(*, user, title: str, summary: str = "", actor: Actor) -> Programme:
+def create_programme_as(*, user: AnyUser, title: str, summary: str = "", actor: Actor) -> Programme:
     with transaction.atomic():
         programme = editing.create_programme(
             organiser=organiser_for_new_programme(user), title=title, summary=summary, actor=actor
@@ -26,14 +27,16 @@ def create_programme_as(*, user, title: str, summary: str = "", actor: Actor) ->
     return programme
 
 
-def copy_programme_as(*, user, programme: Programme, first_day: dt.date, title: str, actor: Actor) -> Programme:
+def copy_programme_as(
+    *, user: AnyUser, programme: Programme, first_day: dt.date, title: str, actor: Actor
+) -> Programme:
     with transaction.atomic():
         copy = copying.copy_programme_for(programme=programme, first_day=first_day, title=title, actor=actor)
         _join_team(user, copy)
     return copy
 
 
-def _join_team(user, programme: Programme) -> None:
+def _join_team(user: AnyUser, programme: Programme) -> None:
     member = permissions.staff_member(user)
     if member is not None:
         member.programmes.add(programme)

@@ -29,7 +29,7 @@ from bookyourplace.accounts.errors import StaffMemberError, TwoFactorError
 from bookyourplace.accounts.models import Role, StaffMember
 from bookyourplace.accounts.permissions import AnyUser
 from bookyourplace.core.formatting import date_and_time
-from bookyourplace.notifications.services import queue_account_email
+from bookyourplace.notifications.account_emails import queue_account_email
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor, record
 from bookyourplace.programmes.models import Organiser, Programme

@@ -1,6 +1,7 @@
 """Back-office people for every app's tests: an account with a role, signed in or not."""
 
 from django.contrib.auth.models import User
+from django.test import Client
 
 from bookyourplace.accounts.models import Role, StaffMember
 from bookyourplace.programmes.models import Organiser, Programme
@@ -39,6 +40,6 @@ def staff(
     ).user
 
 
-def sign_in_as(client, user) -> None:
+def sign_in_as(client: Client, user: User) -> None:
     """Signed in with the password already checked (the sign-in page has its own tests)."""
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")

@@ -62,7 +62,7 @@ def programme_for(request, programme_id: int, *, edit: bool = False) -> Programm
     """The programme if this person can see it (404 otherwise); 403 if they may not change it."""
     programme = get_object_or_404(permissions.programmes_for(request.user).select_related("organiser"), pk=programme_id)
     if edit:
-        require(permissions.can_edit(request.user, programme))
+        require(permissions.can_edit(request.user, programme=programme))
     return programme
 
 
@@ -74,5 +74,5 @@ def session_for(request, session_id: int, *, edit: bool = False) -> Session:
         pk=session_id,
     )
     if edit:
-        require(permissions.can_edit(request.user, session.programme))
+        require(permissions.can_edit(request.user, programme=session.programme))
     return session

@@ -7,11 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bookyourplace.bookings import locking, waiting_list
+from bookyourplace.bookings import emails, locking, waiting_list
 from bookyourplace.bookings.audit import record_booking_event
 from bookyourplace.bookings.errors import BookingError, SessionCancelled
 from bookyourplace.bookings.models import Booking
-from bookyourplace.notifications import services as notifications
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor
 from bookyourplace.programmes.models import Session
@@ -38,7 +37,7 @@ def approve_booking(*, booking_id: int, actor: Actor, now: datetime | None = Non
             raise SessionCancelled()
         booking.decided_at = now
         booking.save(update_fields=[*booking.move_to(Booking.Status.CONFIRMED, now), "decided_at"])
-        notifications.queue_booking_approved(booking=booking)
+        emails.queue_booking_approved(booking=booking)
         record_booking_event(
             booking=booking,
             session=session,
@@ -62,7 +61,7 @@ def reject_booking(*, booking_id: int, reason: str, actor: Actor, now: datetime 
         booking.decided_at = now
         booking.decision_reason = reason.strip()
         booking.save(update_fields=["status", "decided_at", "decision_reason"])
-        notifications.queue_booking_rejected(booking=booking, note=booking.decision_reason)
+        emails.queue_booking_rejected(booking=booking, note=booking.decision_reason)
         record_booking_event(
             booking=booking,
             session=session,

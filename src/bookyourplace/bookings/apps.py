@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class BookingsConfig(AppConfig):
     name = "bookyourplace.bookings"
     label = "bookings"
+
+    def ready(self) -> None:
+        # Delivery knows no bookings: tell it how emails about a booking are written.
+        from bookyourplace.bookings.email_content import BOOKING_EMAILS
+        from bookyourplace.bookings.models import Booking
+        from bookyourplace.notifications.composing import register_composer
+
+        register_composer(Booking, BOOKING_EMAILS)

@@ -97,7 +97,7 @@ def count_places(session: Session) -> tuple[int, int]:
     return taken, waiting
 
 
-def availability(session: Session, now: datetime | None = None) -> Availability:
+def availability(session: Session, *, now: datetime | None = None) -> Availability:
     """The session's state; uses ``places_taken`` and ``waiting`` when the query annotated them.
 
     A free place with people still waiting is not open to newcomers: it belongs to the
@@ -130,7 +130,7 @@ def programme_sessions(programme: Programme) -> list[Session]:
         with_places_taken(programme.sessions.select_related("programme__organiser")).order_by("starts_at", "pk")
     )
     for session in sessions:
-        session.availability = availability(session, now)
+        session.availability = availability(session, now=now)
     return sessions
 
 

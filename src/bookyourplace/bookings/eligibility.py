@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
+from bookyourplace.bookings import emails
 from bookyourplace.bookings.models import Booking
-from bookyourplace.notifications import services as notifications
 from bookyourplace.programmes.models import ApprovalMode, Session
 
 
@@ -59,8 +59,8 @@ def tell_about_place(booking: Booking) -> None:
     """Email the person just given a place: a confirmation (and the line manager's copy),
     that approval is pending, or that they must confirm their address to keep it."""
     if booking.is_confirmed:
-        notifications.queue_booking_confirmation(booking=booking)
+        emails.queue_booking_confirmation(booking=booking)
     elif booking.is_unconfirmed_email:
-        notifications.queue_email_confirmation(booking=booking)
+        emails.queue_email_confirmation(booking=booking)
     else:
-        notifications.queue_booking_pending(booking=booking)
+        emails.queue_booking_pending(booking=booking)

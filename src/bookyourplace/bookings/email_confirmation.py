@@ -19,17 +19,16 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from bookyourplace.bookings import locking, waiting_list
+from bookyourplace.bookings import locking
 from bookyourplace.bookings.audit import record_booking_event
 from bookyourplace.bookings.eligibility import status_for_a_place, tell_about_place
 from bookyourplace.bookings.errors import EmailConfirmationNotOpen
 from bookyourplace.bookings.models import Booking
 from bookyourplace.privacy.models import AuditEvent
-from bookyourplace.privacy.services import SYSTEM, Actor
-from bookyourplace.programmes.page_version import programme_changed
+from bookyourplace.privacy.services import Actor
 
 
-def can_confirm_email(booking: Booking, now: datetime | None = None) -> bool:
+def can_confirm_email(booking: Booking, *, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     return (
         booking.is_unconfirmed_email
@@ -51,7 +50,7 @@ def confirm_email(*, booking_id: int, actor: Actor | None = None, now: datetime 
             if booking.holds_a_place:
                 return booking
             raise EmailConfirmationNotOpen()
-        if not can_confirm_email(booking, now):
+        if not can_confirm_email(booking, now=now):
             raise EmailConfirmationNotOpen()
         fields = booking.move_to(status_for_a_place(session, booking.email), now)
         booking.hold_expires_at = None
@@ -67,37 +66,3 @@ def confirm_email(*, booking_id: int, actor: Actor | None = None, now: datetime 
             f"{booking.get_status_display().lower()}",
         )
     return booking
-
-
-def release_unconfirmed_holds(*, now: datetime | None = None) -> int:
-    """Release every place whose email address was not confirmed in time and offer it to
-    the next person waiting. Run by the worker every minute; each session is handled under
-    its lock, so two runs at once are safe. The person is not emailed: nothing showed the
-    address was theirs."""
-    now = now or timezone.now()
-    released = 0
-    session_ids = (
-        Booking.objects.filter(status=Booking.Status.UNCONFIRMED_EMAIL, hold_expires_at__lte=now)
-        .values_list("session_id", flat=True)
-        .distinct()
-    )
-    for session_id in list(session_ids):
-        with transaction.atomic():
-            session = locking.lock_session(session_id)
-            for booking in Booking.objects.select_for_update().filter(
-                session=session, status=Booking.Status.UNCONFIRMED_EMAIL, hold_expires_at__lte=now
-            ):
-                booking.status = Booking.Status.HOLD_EXPIRED
-                booking.save(update_fields=["status"])
-                record_booking_event(
-                    booking=booking,
-                    session=session,
-                    action=AuditEvent.Action.CANCELLED_BOOKING,
-                    actor=SYSTEM,
-                    summary=f"Released the place held for {booking.reference} ({booking.full_name}): "
-                    "email address not confirmed in time",
-                )
-                released += 1
-            waiting_list.offer_free_places(session=session, now=now)
-            programme_changed(session.programme_id)
-    return released

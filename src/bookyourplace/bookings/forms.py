@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from bookyourplace.bookings.attendees import AttendeeDetails, has_control_characters
 from bookyourplace.bookings.models import Sector
-from bookyourplace.bookings.services import AttendeeDetails, has_control_characters
 from bookyourplace.core.forms import CheckboxField, GovukForm
 
 # The booking form is shared by the public site and the back office ("add a booking for

@@ -1,5 +1,6 @@
 import uuid
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -80,6 +81,11 @@ class Booking(models.Model):
     # Approval: who decided, when, and the reason given for a rejection.
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
+    # The emails queued about this booking (the outbox knows no bookings: it names what each
+    # email is about). Deleting a booking deletes its emails, addresses and all.
+    emails = GenericRelation(
+        "notifications.Email", content_type_field="about_type", object_id_field="about_id", related_query_name="booking"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -1,27 +1,41 @@
-"""The minute-by-minute work: offers that ran out, places held for an email address that
-was not confirmed in time, and reminders that are due."""
+"""Work the worker does on its own every minute: offers that ran out, places held for an
+email address that was not confirmed in time, and reminders that are due.
+
+django-tasks-db has no scheduler, so the task schedules its own next run (which is why it
+lives here, beside what it schedules). Each job is safe to run twice at once, so an extra
+run (two workers, a restart) does no harm.
+"""
 
 import logging
 from datetime import datetime, timedelta
 
+from django.tasks import task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from bookyourplace.bookings import email_confirmation, waiting_list
-from bookyourplace.bookings.tasks import run_periodic_work
-from bookyourplace.notifications import reminders
-from bookyourplace.notifications import services as notifications
+from bookyourplace.bookings import expiry, reminders
+from bookyourplace.notifications import delivery
 
 logger = logging.getLogger(__name__)
 
+INTERVAL = timedelta(seconds=60)
+
+
+@task(queue_name="default")
+def run_periodic_work() -> dict:
+    try:
+        return run_once(now=timezone.now())
+    finally:
+        schedule_next(after=INTERVAL)
+
 
 def run_once(*, now: datetime) -> dict:
-    expired = waiting_list.expire_offers(now=now)
-    released = email_confirmation.release_unconfirmed_holds(now=now)
+    expired = expiry.expire_offers(now=now)
+    released = expiry.release_unconfirmed_holds(now=now)
     queued = reminders.send_due_reminders(now=now)
     # A safety net: emails a killed worker abandoned, or whose delivery run was lost.
-    if notifications.recover_abandoned(now=now) or notifications.has_due_email(now=now):
-        notifications.request_delivery()
+    if delivery.recover_abandoned(now=now) or delivery.has_due_email(now=now):
+        delivery.request_delivery()
     if expired or released or queued:
         logger.info(
             "Periodic work: %s offers passed on, %s unconfirmed holds released, %s reminders queued",

@@ -7,8 +7,6 @@ to show.
 """
 
 import secrets
-import unicodedata
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -16,7 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bookyourplace.bookings import locking, tokens, waiting_list
+from bookyourplace.bookings import emails, locking, tokens, waiting_list
+from bookyourplace.bookings.attendees import AttendeeDetails, check_attendee, normalise_email
 from bookyourplace.bookings.audit import record_booking_event
 from bookyourplace.bookings.availability import State, availability, count_places
 from bookyourplace.bookings.eligibility import email_hold_expires_at, status_for_a_new_place, tell_about_place
@@ -33,7 +32,6 @@ from bookyourplace.bookings.errors import (  # noqa: F401 (faces catch them from
     SessionNotAvailable,
 )
 from bookyourplace.bookings.models import Booking
-from bookyourplace.notifications import services as notifications
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor
 from bookyourplace.programmes.models import Session
@@ -42,49 +40,6 @@ from bookyourplace.programmes.page_version import programme_changed
 # Crockford's base32 without I, L, O and U: a reference read over the phone is not misheard.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_LENGTH = 5
-
-
-@dataclass(frozen=True, kw_only=True)
-class AttendeeDetails:
-    first_name: str
-    last_name: str
-    email: str
-    organisation: str
-    sector: str
-    job_title: str
-    access_needs: str = ""
-    line_manager_email: str = ""
-
-
-# Line and paragraph separators are not Cc/Cf but break lines all the same.
-_LINE_SEPARATORS = {"\u2028", "\u2029"}
-# Zero-width (non-)joiners are Cf but belong in names written in Persian, Hindi, Malayalam
-# and others (and in emoji); they break nothing.
-_JOINERS = {"\u200c", "\u200d"}
-
-
-def has_control_characters(text: str) -> bool:
-    """Line breaks, tabs, and invisible control or format characters such as right-to-left
-    overrides (Unicode categories Cc and Cf but for the joiners, and U+2028/U+2029).
-    Ordinary spaces are fine."""
-    return any(
-        ch in _LINE_SEPARATORS or (unicodedata.category(ch) in ("Cc", "Cf") and ch not in _JOINERS) for ch in text
-    )
-
-
-# The attendee's details that go into email headers, invites and exports as one line.
-ONE_LINE_FIELDS = ("first_name", "last_name", "organisation", "job_title")
-
-
-def check_attendee(attendee: AttendeeDetails) -> None:
-    """Refuse details no one types: every face (public form, back office, API) books
-    through book_place, so the rule holds whichever one is used."""
-    if any(has_control_characters(getattr(attendee, name)) for name in ONE_LINE_FIELDS):
-        raise InvalidAttendeeDetails()
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 _REFUSALS = {
@@ -150,12 +105,38 @@ def book_place(
     if booking is not None:
         return booking
     # Anything but a free place (full, closed, already booked...): decide under the lock.
+    outcome = _book_under_the_lock(
+        session_id=session_id,
+        attendee=attendee,
+        email=email,
+        join_waiting_list=join_waiting_list,
+        actor=actor,
+        now=now,
+        address_proven=address_proven,
+    )
+    if isinstance(outcome, BookingError):
+        # Raised after the transaction commits, so a re-sent manage link is kept.
+        raise outcome
+    return outcome
+
+
+def _book_under_the_lock(
+    *,
+    session_id: int,
+    attendee: AttendeeDetails,
+    email: str,
+    join_waiting_list: bool,
+    actor: Actor | None,
+    now: datetime,
+    address_proven: bool,
+) -> Booking | BookingError:
+    """The booking made, or the refusal to raise once the transaction has committed."""
     with transaction.atomic():
         session = locking.lock_session(session_id)
         if not session.programme.is_published:
             raise SessionNotAvailable()
         session.places_taken, session.waiting = count_places(session)
-        state = availability(session, now).state
+        state = availability(session, now=now).state
         if state in _REFUSALS:
             raise _REFUSALS[state]()
         existing = (
@@ -178,7 +159,7 @@ def book_place(
             )
             booking = _create_booking(session=session, attendee=attendee, email=email, status=status, now=now)
             if booking.is_waiting:
-                notifications.queue_waiting_list_joined(booking=booking)
+                emails.queue_waiting_list_joined(booking=booking)
             else:
                 tell_about_place(booking)
             _record_booking(booking=booking, session=session, actor=actor)
@@ -187,8 +168,7 @@ def book_place(
         else:
             resend_manage_link(booking=existing, now=now)
             refusal = AlreadyBooked()
-    # Raised after the transaction commits, so the re-sent manage link is kept.
-    raise refusal
+    return refusal
 
 
 class _PlaceNotFree(Exception):
@@ -229,7 +209,7 @@ def _book_a_free_place(
             locked = locking.lock_session(session.pk, programme=session.programme)
             taken, waiting = count_places(locked)
             locked.places_taken, locked.waiting = taken - 1, waiting  # as it was before this booking
-            before = availability(locked, now)
+            before = availability(locked, now=now)
             if not (
                 locked.programme.is_published
                 and before.can_book
@@ -237,7 +217,7 @@ def _book_a_free_place(
             ):
                 raise _PlaceNotFree()
             locked.places_taken = taken
-            if availability(locked, now).as_shown != before.as_shown:
+            if availability(locked, now=now).as_shown != before.as_shown:
                 # Most bookings change nothing the public pages show ("Book your place"
                 # before and after): their cached copies stay, and the programme row is not
                 # written while the session is locked.
@@ -304,7 +284,7 @@ def resend_manage_link(*, booking: Booking, now: datetime | None = None) -> bool
     if booking.manage_link_sent_at and now - booking.manage_link_sent_at < quiet_period:
         return False
     Booking.objects.filter(pk=booking.pk).update(manage_link_sent_at=now)
-    notifications.queue_manage_link(booking=booking)
+    emails.queue_manage_link(booking=booking)
     return True
 
 
@@ -316,7 +296,7 @@ def find_booking_by_token(token: str) -> Booking | None:
     booking = (
         Booking.objects.select_related("session__programme__organiser").filter(manage_token_hash=token_hash).first()
     )
-    if booking is None or not tokens.token_matches(token, booking.manage_token_hash):
+    if booking is None or not tokens.token_matches(token, stored_hash=booking.manage_token_hash):
         return None
     return booking
 
@@ -361,9 +341,9 @@ def cancel_booking(
         booking.invite_sequence += 1
         booking.save(update_fields=["status", "cancelled_at", "cancellation_reason", "invite_sequence"])
         if by_organiser:
-            notifications.queue_cancelled_by_organiser(booking=booking, note=booking.cancellation_reason)
+            emails.queue_cancelled_by_organiser(booking=booking, note=booking.cancellation_reason)
         else:
-            notifications.queue_booking_cancellation(booking=booking, withdraw_invite=had_invite)
+            emails.queue_booking_cancellation(booking=booking, withdraw_invite=had_invite)
         record_booking_event(
             booking=booking,
             session=session,
@@ -384,7 +364,7 @@ def resend_confirmation(*, booking_id: int, actor: Actor) -> Booking:
         booking = Booking.objects.select_related("session__programme").get(pk=booking_id)
         if not booking.is_confirmed:
             raise BookingError(_("Only a confirmed booking has a confirmation to re-send."))
-        notifications.queue_booking_confirmation(booking=booking)
+        emails.queue_booking_confirmation(booking=booking)
         record_booking_event(
             booking=booking,
             session=booking.session,

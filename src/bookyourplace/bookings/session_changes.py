@@ -11,10 +11,9 @@ from typing import Unpack
 from django.db import transaction
 from django.db.models import F
 
-from bookyourplace.bookings import locking, waiting_list
+from bookyourplace.bookings import emails, locking, waiting_list
 from bookyourplace.bookings.availability import count_places
 from bookyourplace.bookings.models import Booking
-from bookyourplace.notifications import services as notifications
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor, record
 from bookyourplace.programmes import sessions
@@ -38,7 +37,7 @@ def change_session(*, session_id: int, actor: Actor, **changes: Unpack[sessions.
         changed = sessions.apply_changes(session=session, places_taken=taken, **changes)
         told = 0
         if set(changed) & set(sessions.SIGNIFICANT_FIELDS) and not session.is_cancelled:
-            told = _tell_attendees(session, notifications.queue_session_changed)
+            told = _tell_attendees(session, emails.queue_session_changed)
         if "capacity" in changed:
             # More places: they go to the waiting list first.
             waiting_list.offer_free_places(session=session)
@@ -62,7 +61,7 @@ def cancel_session(*, session_id: int, actor: Actor, reason: str = "") -> Sessio
         session = locking.lock_session(session_id)
         if not sessions.mark_cancelled(session):
             return SessionChange(session=session, changed=(), attendees_told=0)
-        told = _tell_attendees(session, notifications.queue_session_cancelled, everyone_on_the_list=True, note=reason)
+        told = _tell_attendees(session, emails.queue_session_cancelled, everyone_on_the_list=True, note=reason)
         record(
             actor=actor,
             action=AuditEvent.Action.CANCELLED_SESSION,

@@ -4,8 +4,9 @@ place booked (or a place on the waiting list) with them through the one booking 
 from datetime import datetime
 
 from bookyourplace.bookings import services
+from bookyourplace.bookings.attendees import AttendeeDetails
 from bookyourplace.bookings.models import Booking
-from bookyourplace.bookings.services import AttendeeDetails
+from bookyourplace.notifications.models import Email
 
 
 def attendee_details(email: str = "alex.smith@coventry.gov.uk", **overrides) -> AttendeeDetails:
@@ -33,3 +34,14 @@ def book(session, email: str, *, waiting: bool = False, now: datetime | None = N
     return services.book_place(
         session_id=session.pk, attendee=attendee_details(email, **details), join_waiting_list=waiting, now=now
     )
+
+
+def status_of(booking) -> str:
+    """The booking's status as the database holds it now (the object is refreshed)."""
+    booking.refresh_from_db()
+    return booking.status
+
+
+def emails_to(address: str) -> list[str]:
+    """The kinds of email queued for ``address``, oldest first."""
+    return list(Email.objects.filter(to=address).order_by("pk").values_list("kind", flat=True))

@@ -35,5 +35,5 @@ def looks_like_token(value: str) -> bool:
     return bool(_TOKEN_SHAPE.match(value or ""))
 
 
-def token_matches(token: str, stored_hash: str) -> bool:
+def token_matches(token: str, *, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_token(token), stored_hash)

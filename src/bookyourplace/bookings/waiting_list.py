@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from bookyourplace.bookings import locking
+from bookyourplace.bookings import emails, locking
 from bookyourplace.bookings.audit import record_booking_event
 from bookyourplace.bookings.availability import count_places
 from bookyourplace.bookings.eligibility import (
@@ -23,7 +23,6 @@ from bookyourplace.bookings.eligibility import (
 )
 from bookyourplace.bookings.errors import OfferNotOpen
 from bookyourplace.bookings.models import Booking
-from bookyourplace.notifications import services as notifications
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import SYSTEM, Actor
 from bookyourplace.programmes.models import Session
@@ -66,7 +65,7 @@ def offer_free_places(*, session: Session, now: datetime | None = None) -> list[
             booking.offered_at = now
             booking.offer_expires_at = min(now + hold, session.closes_at)
             booking.save(update_fields=["status", "offered_at", "offer_expires_at"])
-            notifications.queue_place_offered(booking=booking)
+            emails.queue_place_offered(booking=booking)
         record_booking_event(
             booking=booking,
             session=session,
@@ -98,36 +97,3 @@ def accept_offer(*, booking_id: int, actor: Actor | None = None, now: datetime |
         )
         programme_changed(session.programme_id)
     return booking
-
-
-def expire_offers(*, now: datetime | None = None) -> int:
-    """Pass every offer that has run out to the next person waiting. Run by the worker
-    every minute; safe to run twice at once (each session is handled under its lock)."""
-    now = now or timezone.now()
-    expired = 0
-    session_ids = (
-        Booking.objects.filter(status=Booking.Status.OFFERED, offer_expires_at__lte=now)
-        .values_list("session_id", flat=True)
-        .distinct()
-    )
-    for session_id in list(session_ids):
-        with transaction.atomic():
-            session = locking.lock_session(session_id)
-            for booking in Booking.objects.select_for_update().filter(
-                session=session, status=Booking.Status.OFFERED, offer_expires_at__lte=now
-            ):
-                booking.status = Booking.Status.OFFER_EXPIRED
-                booking.save(update_fields=["status"])
-                if not session.is_cancelled:  # they were told the session is cancelled; no "gone to the next person"
-                    notifications.queue_offer_expired(booking=booking)
-                record_booking_event(
-                    booking=booking,
-                    session=session,
-                    action=AuditEvent.Action.OFFER_EXPIRED,
-                    actor=SYSTEM,
-                    summary=f"The offer to {booking.reference} ({booking.full_name}) ran out",
-                )
-                expired += 1
-            offer_free_places(session=session, now=now)
-            programme_changed(session.programme_id)
-    return expired

@@ -1,8 +1,8 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from bookyourplace.bookings.models import Booking
 
 
 class Email(models.Model):
@@ -10,26 +10,13 @@ class Email(models.Model):
 
     The row is written in the same transaction as the change it reports (a booking, a
     cancellation), so an email is never lost when a booking succeeds, and the worker marks
-    it sent, so it is never sent twice. The message itself is rendered when sent.
-    """
+    it sent, so it is never sent twice.
 
-    class Kind(models.TextChoices):
-        CONFIRMATION = "confirmation", _("Booking confirmation")
-        MANAGE_LINK = "manage_link", _("Link to manage a booking")
-        CANCELLATION = "cancellation", _("Booking cancelled")
-        CANCELLED_BY_ORGANISER = "cancelled_by_organiser", _("Booking cancelled by the organiser")
-        SESSION_CHANGED = "session_changed", _("Session changed")
-        SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
-        PENDING = "pending", _("Booking waiting for approval")
-        APPROVED = "approved", _("Booking approved")
-        REJECTED = "rejected", _("Booking not approved")
-        WAITING_LIST_JOINED = "waiting_list_joined", _("Joined the waiting list")
-        PLACE_OFFERED = "place_offered", _("Place offered from the waiting list")
-        OFFER_EXPIRED = "offer_expired", _("Offer ran out")
-        MANAGER_COPY = "manager_copy", _("Copy to the line manager")
-        REMINDER = "reminder", _("Reminder")
-        MESSAGE = "message", _("Message from the organiser")
-        EMAIL_CONFIRMATION = "email_confirmation", _("Confirm the email address to keep a place")
+    Delivery knows nothing of what an email is about. The row names it (``about``, such as
+    a booking) and says which ``kind`` of email it is; the app that queued it registered how
+    to write that kind (notifications/composing.py), and the worker writes it when it sends,
+    so it says what is true then.
+    """
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to be sent")
@@ -38,8 +25,13 @@ class Email(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Not sent: no longer needed")
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="emails")
-    kind = models.CharField(max_length=30, choices=Kind)
+    # What the email is about; the thing's own model declares the way back (a GenericRelation
+    # named ``emails``), which also deletes its emails with it.
+    about_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    about_id = models.PositiveBigIntegerField()
+    about = GenericForeignKey("about_type", "about_id")
+    # Which email this is (a confirmation, a reminder...), in the words of the app that queued it.
+    kind = models.CharField(max_length=30)
     to = models.EmailField(max_length=254)
     # The calendar invite this email carries, fixed when the email is queued: a later
     # change must not alter what an earlier email said.
@@ -48,7 +40,7 @@ class Email(models.Model):
     include_joining_details = models.BooleanField(default=False)
     # Words from the organiser carried into the email, such as the reason for a cancellation.
     note = models.TextField(blank=True)
-    # For kind MESSAGE: the organiser's message this email carries, rendered for its booking.
+    # The organiser's message this email carries, if any, written for the person it goes to.
     message = models.ForeignKey(
         "notifications.Message", null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
     )
@@ -66,15 +58,15 @@ class Email(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
-    # Kinds meant only for people who still hold a confirmed place when the email goes.
-    ONLY_WHILE_CONFIRMED = (Kind.REMINDER, Kind.MESSAGE)
-
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="email_status_next_attempt")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="email_status_next_attempt"),
+            models.Index(fields=["about_type", "about_id"], name="email_about"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.to}"
+        return f"{self.kind} to {self.to}"
 
     @property
     def message_id_local_part(self) -> str:
@@ -84,8 +76,8 @@ class Email(models.Model):
 
 class Message(models.Model):
     """Words an organiser wrote to the confirmed attendees of a session, or of a whole
-    programme when there is no session. Each recipient gets an Email row (kind MESSAGE)
-    that renders the placeholders for their own booking."""
+    programme when there is no session. Each recipient gets an Email row carrying it, with
+    the placeholders filled in for them (bookings/messaging.py)."""
 
     programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="messages")
     session = models.ForeignKey(

@@ -51,7 +51,7 @@ def copy_programme(
         copy = Programme.objects.create(
             organiser=programme.organiser,
             title=title,
-            slug=available_slug(slug, title, first_day.year),
+            slug=available_slug(slug=slug, title=title, year=first_day.year),
             summary=programme.summary,
             status=Programme.Status.PUBLISHED if publish else Programme.Status.DRAFT,
             time_zone=programme.time_zone,
@@ -78,10 +78,10 @@ def copy_programme_for(*, programme: Programme, first_day: dt.date, title: str, 
 
 def same_weekday_next_year(day: dt.date) -> dt.date:
     """Monday 19 January 2026 -> Monday 18 January 2027: next year's equivalent day."""
-    return same_weekday_in_year(day, day.year + 1)
+    return same_weekday_in_year(day, year=day.year + 1)
 
 
-def same_weekday_in_year(day: dt.date, year: int) -> dt.date:
+def same_weekday_in_year(day: dt.date, *, year: int) -> dt.date:
     """The date in `year` on the same weekday as `day`, nearest to the same calendar date.
 
     Worked out from `day` itself rather than a year at a time, so going several years

@@ -23,7 +23,7 @@ def create_programme(*, organiser: Organiser, title: str, summary: str = "", slu
             organiser=organiser,
             title=title,
             summary=summary,
-            slug=available_slug(slug or None, title, dt.date.today().year),
+            slug=available_slug(slug=slug or None, title=title, year=dt.date.today().year),
             status=Programme.Status.DRAFT,
         )
         record(

@@ -34,7 +34,7 @@ def import_programme(
         programme = Programme.objects.create(
             organiser=organiser,
             title=title,
-            slug=available_slug(slug, title, first_day.year),
+            slug=available_slug(slug=slug, title=title, year=first_day.year),
             status=Programme.Status.PUBLISHED if publish else Programme.Status.DRAFT,
         )
         for session in parsed.sessions:

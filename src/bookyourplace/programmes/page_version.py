@@ -51,7 +51,7 @@ def published_programme_version(slug: str) -> tuple | None:
         return cursor.fetchone()
 
 
-def published_session_version(programme_slug: str, session_id: int) -> tuple | None:
+def published_session_version(*, programme_slug: str, session_id: int) -> tuple | None:
     """(programme id, created, page version) for a session of a published programme, or None."""
     with connection.cursor() as cursor:
         cursor.execute(

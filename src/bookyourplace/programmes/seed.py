@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import nh3
 
+from bookyourplace.programmes.errors import ProgrammeError
+
 DEFAULT_TITLE = "Imported programme"
 
 # How far from today to look for a year where the weekday fits; any real flyer is well inside.
@@ -51,7 +53,7 @@ EXPECTED_TIME = "expected 'Time: HH:MM – HH:MM'"
 EXPECTED_DELIVERY = "expected 'Delivery: Online MS Teams' or a venue such as 'Delivery: Friargate Room 1.4'"
 
 
-class SeedFormatError(ValueError):
+class SeedFormatError(ProgrammeError):
     """The flyer text is not in the expected shape. The message names the line to fix."""
 
 

@@ -8,13 +8,13 @@ attendees; that belongs with the bookings (bookings/session_changes.py), which c
 import datetime as dt
 from typing import TypedDict, Unpack
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor, record
+from bookyourplace.programmes.errors import InvalidSessionDetails
 from bookyourplace.programmes.models import Programme, Session
 from bookyourplace.programmes.page_version import programme_changed
 
@@ -48,11 +48,11 @@ SIGNIFICANT_FIELDS = ("starts_at", "ends_at", "delivery", "platform", "joining_u
 
 
 def check_session(session: Session, *, places_taken: int = 0) -> None:
-    """Raise ValidationError, field by field, in words an organiser understands.
+    """Raise InvalidSessionDetails, field by field, in words an organiser understands.
 
     ``places_taken``: places people already hold, counted by the caller under the session's
     lock; there must be at least as many places."""
-    errors = {}
+    errors: dict[str, str] = {}
     if session.starts_at and session.ends_at and session.ends_at <= session.starts_at:
         errors["ends_at"] = _("The end time must be after the start time")
     if session.capacity is None or session.capacity < 1:
@@ -79,10 +79,10 @@ def check_session(session: Session, *, places_taken: int = 0) -> None:
             places_taken,
         ) % {"taken": places_taken}
     if errors:
-        raise ValidationError(errors)
+        raise InvalidSessionDetails({field: [message] for field, message in errors.items()})
 
 
-def _known(details: dict) -> dict:
+def _known(details: SessionDetails) -> SessionDetails:
     unknown = set(details) - set(SESSION_FIELDS)
     if unknown:
         raise TypeError(f"Not a session detail: {', '.join(sorted(unknown))}")

@@ -8,7 +8,7 @@ from bookyourplace.programmes.models import Programme
 SLUG_MAX_LENGTH = Programme._meta.get_field("slug").max_length
 
 
-def available_slug(slug: str | None, title: str, year: int) -> str:
+def available_slug(*, slug: str | None, title: str, year: int) -> str:
     """A slug asked for must be free; one made from the title gets -2, -3... until it is."""
     if slug:
         if slugify(slug) != slug:

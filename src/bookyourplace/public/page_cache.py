@@ -51,7 +51,7 @@ def _programme_version(programme_slug: str) -> tuple | None:
 
 
 def _session_version(programme_slug: str, session_id: int) -> tuple | None:
-    found = page_versions.published_session_version(programme_slug, session_id)
+    found = page_versions.published_session_version(programme_slug=programme_slug, session_id=session_id)
     return None if found is None else ("session", session_id, *found)
 
 

@@ -21,13 +21,13 @@ from bookyourplace.bookings import availability as places
 from bookyourplace.bookings import email_confirmation, waiting_list
 from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings.forms import BookingForm
+from bookyourplace.bookings.invites import CANCEL, REQUEST, build_invite
 from bookyourplace.bookings.joining import joining_details_for
 from bookyourplace.bookings.links import manage_url
 from bookyourplace.core import rate_limits
 from bookyourplace.core.errors import DomainError
 from bookyourplace.core.formatting import session_date
 from bookyourplace.core.requests import client_ip
-from bookyourplace.notifications.invites import CANCEL, REQUEST, build_invite
 from bookyourplace.privacy.services import actor_for
 from bookyourplace.programmes.models import Organiser, Programme, Session
 from bookyourplace.public import errors, page_cache

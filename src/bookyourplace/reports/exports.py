@@ -165,7 +165,7 @@ def _xlsx_value(value):
     return value
 
 
-def write_xlsx(rows: Iterable[list], file: BinaryIO) -> None:
+def write_xlsx(rows: Iterable[list], *, file: BinaryIO) -> None:
     """An Excel workbook of the rows, the first in bold, written row by row (write-only mode)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(_("Bookings")))

@@ -72,15 +72,18 @@ def test_filters_by_action_person_and_local_days(organiser, programme):
     ours = Organiser.objects.filter(pk=organiser.pk)
 
     july_1_to_2 = AuditFilter(date_from=dt.date(2026, 7, 1), date_to=dt.date(2026, 7, 2))
-    assert summaries(events_for_organisers(ours, july_1_to_2)) == ["Sam Patel at 02 22:59", "Priya Shah at 30 23:00"]
-    assert summaries(events_for_organisers(ours, AuditFilter(person="priya"))) == [
+    assert summaries(events_for_organisers(ours, audit_filter=july_1_to_2)) == [
+        "Sam Patel at 02 22:59",
+        "Priya Shah at 30 23:00",
+    ]
+    assert summaries(events_for_organisers(ours, audit_filter=AuditFilter(person="priya"))) == [
         "Priya Shah at 30 23:00",
         "Priya Shah at 30 22:59",
     ]
-    assert summaries(events_for_organisers(ours, AuditFilter(action=AuditEvent.Action.EXPORTED))) == [
+    assert summaries(events_for_organisers(ours, audit_filter=AuditFilter(action=AuditEvent.Action.EXPORTED))) == [
         "Sam Patel at 02 22:59"
     ]
-    assert events_for_organisers(ours, AuditFilter(person="  ")).count() == 4
+    assert events_for_organisers(ours, audit_filter=AuditFilter(person="  ")).count() == 4
 
 
 def test_audit_events_can_be_neither_changed_nor_deleted(programme):

@@ -65,10 +65,10 @@ def test_what_each_role_may_do(world, who):
 
     assert (
         permissions.role_of(user),
-        permissions.can_edit(user, world["a"]),
-        permissions.can_edit(user, world["b"]),
+        permissions.can_edit(user, programme=world["a"]),
+        permissions.can_edit(user, programme=world["b"]),
         permissions.can_create_programmes(user),
-        permissions.can_export_personal_data(user, world["a"]),
+        permissions.can_export_personal_data(user, programme=world["a"]),
         permissions.can_manage_people(user),
         permissions.can_read_audit_log(user),
     ) == ABILITIES[who]
@@ -79,8 +79,8 @@ def test_what_each_role_may_do(world, who):
 def test_nobody_but_a_superuser_can_touch_another_organisers_programme(world, who):
     user = world[who]
 
-    assert not permissions.can_view(user, world["theirs"])
-    assert not permissions.can_edit(user, world["theirs"])
+    assert not permissions.can_view(user, programme=world["theirs"])
+    assert not permissions.can_edit(user, programme=world["theirs"])
 
 
 def test_organisers_for_is_the_persons_own_organiser(world, organiser):

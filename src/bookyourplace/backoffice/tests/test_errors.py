@@ -11,12 +11,11 @@ from bookyourplace.accounts import services as accounts
 from bookyourplace.accounts.errors import StaffMemberError, TwoFactorError
 from bookyourplace.accounts.testing import staff
 from bookyourplace.backoffice.errors import add_to_form
-from bookyourplace.bookings import approvals
+from bookyourplace.bookings import approvals, messaging, reminders
 from bookyourplace.bookings import errors as booking_errors
 from bookyourplace.bookings.audit import record_booking_event
 from bookyourplace.core.errors import DomainError
 from bookyourplace.core.testing import text_of
-from bookyourplace.notifications import messaging, reminders
 from bookyourplace.privacy.services import actor_for
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from bookyourplace.accounts.testing import staff
 from bookyourplace.bookings import services as bookings
+from bookyourplace.bookings.emails import EmailKind
 from bookyourplace.bookings.links import manage_token, manage_url
 from bookyourplace.core.testing import text_of
 from bookyourplace.notifications.models import Email, Message
@@ -90,7 +91,7 @@ def test_preview_shows_one_real_attendee_and_sends_nothing(client, coordinator, 
     assert "Send to 3 attendees" in page
     assert len(send_form(response)["idempotency_key"]) >= 32
     assert not Message.objects.exists()
-    assert not Email.objects.filter(kind=Email.Kind.MESSAGE).exists()
+    assert not Email.objects.filter(kind=EmailKind.MESSAGE).exists()
     run_worker()
     assert mail.outbox == []
 
@@ -186,7 +187,7 @@ def test_posting_the_same_send_form_twice_sends_once(client, coordinator, sessio
 
     assert first["Location"] == second["Location"]
     assert Message.objects.count() == 1
-    assert Email.objects.filter(kind=Email.Kind.MESSAGE).count() == 3
+    assert Email.objects.filter(kind=EmailKind.MESSAGE).count() == 3
     assert len(mail.outbox) == 3
 
 
@@ -268,10 +269,7 @@ def test_the_recipient_list_is_paginated_at_100(client, coordinator, session, at
     message = Message.objects.get()
     booking = attendees[0]
     Email.objects.bulk_create(
-        [
-            Email(booking=booking, kind=Email.Kind.MESSAGE, to=f"copy{n}@example.org", message=message)
-            for n in range(100)
-        ]
+        [Email(about=booking, kind=EmailKind.MESSAGE, to=f"copy{n}@example.org", message=message) for n in range(100)]
     )
 
     first = text_of(client.get(reverse("backoffice:message", args=[message.pk])))

@@ -26,7 +26,7 @@ def approvals_list(request, session_id):
             "session": session,
             "programme": session.programme,
             "pending": pending,
-            "can_edit": permissions.can_edit(request.user, session.programme),
+            "can_edit": permissions.can_edit(request.user, programme=session.programme),
             "form": RejectForm(),
         },
     )

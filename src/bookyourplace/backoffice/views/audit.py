@@ -66,7 +66,7 @@ def audit_log(request):
     require(permissions.can_read_audit_log(request.user))
     form = AuditFilterForm(request.GET)
     form.is_valid()
-    events = events_for_organisers(permissions.organisers_for(request.user), form.audit_filter())
+    events = events_for_organisers(permissions.organisers_for(request.user), audit_filter=form.audit_filter())
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

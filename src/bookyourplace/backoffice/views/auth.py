@@ -27,7 +27,8 @@ from bookyourplace.backoffice.access import safe_next, staff_required, to_code_s
 from bookyourplace.core import rate_limits
 from bookyourplace.core.forms import GovukForm
 from bookyourplace.core.requests import client_ip
-from bookyourplace.notifications.services import queue_account_email
+from bookyourplace.core.site import site_netloc
+from bookyourplace.notifications.account_emails import queue_account_email
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import actor_for, record
 
@@ -243,7 +244,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         form.save(
-            domain_override=settings.SITE_URL.split("://", 1)[-1],
+            domain_override=site_netloc(),
             use_https=settings.SITE_URL.startswith("https"),
             subject_template_name=self.subject_template_name,
             email_template_name=self.email_template_name,

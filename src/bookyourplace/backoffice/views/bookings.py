@@ -97,7 +97,7 @@ def session_bookings(request, session_id):
             "page": page,
             "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "searching": any(filters.values()),
-            "can_edit": permissions.can_edit(request.user, session.programme),
+            "can_edit": permissions.can_edit(request.user, programme=session.programme),
         },
     )
 
@@ -121,7 +121,7 @@ def booking_detail(request, booking_id):
             "booking": booking,
             "session": booking.session,
             "programme": programme,
-            "can_edit": permissions.can_edit(request.user, programme),
+            "can_edit": permissions.can_edit(request.user, programme=programme),
         },
     )
 

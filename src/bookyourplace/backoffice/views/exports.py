@@ -21,7 +21,7 @@ XLSX_IN_MEMORY_BYTES = 10 * 1024 * 1024
 def export_session(request, session_id, file_format):
     session = session_for(request, session_id)
     programme = session.programme
-    require(permissions.can_export_personal_data(request.user, programme))
+    require(permissions.can_export_personal_data(request.user, programme=programme))
     exports.record_export(actor=actor_for(request), programme=programme, session=session, file_format=file_format)
     return _download(
         exports.booking_rows(exports.bookings_of_session(session)),
@@ -34,7 +34,7 @@ def export_session(request, session_id, file_format):
 @never_cache
 def export_programme(request, programme_id, file_format):
     programme = programme_for(request, programme_id)
-    require(permissions.can_export_personal_data(request.user, programme))
+    require(permissions.can_export_personal_data(request.user, programme=programme))
     exports.record_export(actor=actor_for(request), programme=programme, file_format=file_format)
     return _download(
         exports.booking_rows(exports.bookings_of_programme(programme)),
@@ -49,6 +49,6 @@ def _download(rows, filename: str, file_format: str):
         response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
     workbook = tempfile.SpooledTemporaryFile(max_size=XLSX_IN_MEMORY_BYTES)
-    exports.write_xlsx(rows, workbook)
+    exports.write_xlsx(rows, file=workbook)
     workbook.seek(0)
     return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

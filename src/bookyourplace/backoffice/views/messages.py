@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from bookyourplace.backoffice import errors
 from bookyourplace.backoffice.access import programme_for, session_for, staff_required
+from bookyourplace.bookings import messaging
 from bookyourplace.core.errors import DomainError
 from bookyourplace.core.forms import GovukForm
-from bookyourplace.notifications import messaging
 from bookyourplace.notifications.models import Email, Message
 from bookyourplace.privacy.services import actor_for
 
@@ -151,7 +151,8 @@ def _progress(message: Message) -> dict:
 @staff_required
 def message_detail(request, message_id):
     message = _message_for(request, message_id)
-    emails = message.emails.select_related("booking__session").order_by("id")
+    # Each email is about a booking: its name and session come in one query each per page.
+    emails = message.emails.prefetch_related("about__session").order_by("id")
     page = Paginator(emails, RECIPIENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

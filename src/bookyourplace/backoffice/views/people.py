@@ -190,7 +190,12 @@ def person_switch_off(request, member_id):
     return render(
         request,
         "backoffice/people/switch_off.html",
-        {"member": member, "error": error, "is_self": _is_self(request, member)},
+        {
+            "member": member,
+            "heading": _("Switch off the account of %(name)s") % {"name": _display_name(member)},
+            "error": error,
+            "is_self": _is_self(request, member),
+        },
     )
 
 
@@ -220,6 +225,7 @@ def person_reset_two_factor(request, member_id):
         "backoffice/people/reset_two_factor.html",
         {
             "member": member,
+            "heading": _("Reset the two-factor sign-in of %(name)s") % {"name": _display_name(member)},
             "error": error,
             "is_self": _is_self(request, member),
             "has_two_factor": accounts.has_authenticator(member.user),

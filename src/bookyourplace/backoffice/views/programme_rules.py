@@ -7,9 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bookyourplace.backoffice import errors
 from bookyourplace.backoffice.access import programme_for, staff_required
+from bookyourplace.bookings.reminders import parse_reminder_days
+from bookyourplace.core.errors import DomainError
 from bookyourplace.core.forms import GovukForm, whole_number_field
-from bookyourplace.notifications.reminders import parse_reminder_days
 from bookyourplace.privacy.services import actor_for
 from bookyourplace.programmes import editing
 from bookyourplace.programmes.models import ApprovalMode, EmailConfirmation
@@ -78,14 +80,14 @@ class ProgrammeRulesForm(GovukForm):
         too_big=gettext_lazy("Enter 1440 minutes (1 day) or fewer"),
     )
 
-    def clean_reminder_days(self):
-        try:
-            return parse_reminder_days(self.cleaned_data["reminder_days"])
-        except ValueError as problem:
-            raise forms.ValidationError(str(problem)) from None
-
     def clean(self):
         data = super().clean()
+        # Not there when the field itself was refused (a null character, say).
+        if "reminder_days" in data:
+            try:
+                data["reminder_days"] = parse_reminder_days(data["reminder_days"])
+            except DomainError as refusal:
+                errors.add_to_form(self, refusal)
         if (
             data.get("approval_mode") == ApprovalMode.TRUSTED_DOMAINS
             and not (data.get("trusted_domains") or "").strip()

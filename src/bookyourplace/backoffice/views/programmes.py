@@ -91,8 +91,8 @@ def programme_detail(request, programme_id):
         {
             "programme": programme,
             "sessions": sessions,
-            "can_edit": permissions.can_edit(request.user, programme),
-            "can_export": permissions.can_export_personal_data(request.user, programme),
+            "can_edit": permissions.can_edit(request.user, programme=programme),
+            "can_export": permissions.can_export_personal_data(request.user, programme=programme),
             "missing_links": publishing.sessions_missing_joining_links(programme),
         },
     )

@@ -4,15 +4,16 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from bookyourplace.accounts import permissions
+from bookyourplace.backoffice import errors
 from bookyourplace.backoffice.access import programme_for, session_for, staff_required
 from bookyourplace.bookings import session_changes
 from bookyourplace.bookings.availability import add_booking_counts
+from bookyourplace.core.errors import DomainError
 from bookyourplace.core.forms import CheckboxField, GovukForm, whole_number_field
 from bookyourplace.privacy.services import actor_for
 from bookyourplace.programmes import sessions as programme_sessions
@@ -149,11 +150,6 @@ class SessionForm(GovukForm):
                 data[name] = data[name].replace(tzinfo=None).replace(tzinfo=tz)
         return data
 
-    def add_rule_errors(self, error: ValidationError) -> None:
-        for name, problems in error.message_dict.items():
-            target = self.FIELD_FOR.get(name, name)
-            self.add_error(target if target in self.fields else None, problems)
-
     @classmethod
     def initial_for(cls, session: Session) -> dict:
         tz = session.programme.tz
@@ -182,8 +178,8 @@ def session_new(request, programme_id):
             session = programme_sessions.create_session(
                 programme=programme, actor=actor_for(request), **form.session_details()
             )
-        except ValidationError as problems:
-            form.add_rule_errors(problems)
+        except DomainError as refusal:
+            errors.add_to_form(form, refusal, field_for=SessionForm.FIELD_FOR)
         else:
             messages.success(request, _("Session added."))
             return redirect("backoffice:session", session_id=session.pk)
@@ -199,8 +195,8 @@ def session_edit(request, session_id):
             change = session_changes.change_session(
                 session_id=session.pk, actor=actor_for(request), **form.session_details()
             )
-        except ValidationError as problems:
-            form.add_rule_errors(problems)
+        except DomainError as refusal:
+            errors.add_to_form(form, refusal, field_for=SessionForm.FIELD_FOR)
         else:
             if change.attendees_told:
                 messages.success(
@@ -264,7 +260,7 @@ def session_detail(request, session_id):
             "session": session,
             "programme": session.programme,
             "approval_mode_label": ApprovalMode(session.effective_approval_mode).label,
-            "can_edit": permissions.can_edit(request.user, session.programme),
-            "can_export": permissions.can_export_personal_data(request.user, session.programme),
+            "can_edit": permissions.can_edit(request.user, programme=session.programme),
+            "can_export": permissions.can_export_personal_data(request.user, programme=session.programme),
         },
     )

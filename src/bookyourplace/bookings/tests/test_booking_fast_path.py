@@ -5,6 +5,7 @@ booking, no email, no audit entry; the locked path then decides as it always has
 import pytest
 
 from bookyourplace.bookings import services
+from bookyourplace.bookings.emails import EmailKind
 from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications.models import Email
 from bookyourplace.privacy.models import AuditEvent
@@ -36,7 +37,7 @@ def test_a_place_gone_by_the_time_of_the_lock_leaves_nothing_of_the_first_attemp
     # Assert: one booking, one confirmation, one audit entry: the first attempt left nothing
     assert len(calls) == 2
     assert list(Booking.objects.values_list("pk", flat=True)) == [booking.pk]
-    assert list(Email.objects.values_list("booking_id", "kind")) == [(booking.pk, Email.Kind.CONFIRMATION)]
+    assert list(Email.objects.values_list("booking", "kind")) == [(booking.pk, EmailKind.CONFIRMATION)]
     assert AuditEvent.objects.filter(action=AuditEvent.Action.BOOKED).count() == 1
     assert booking.is_confirmed
 
@@ -49,7 +50,7 @@ def test_a_full_session_refuses_and_keeps_nothing_of_the_attempt(make_session, a
         services.book_place(session_id=session.pk, attendee=attendee_details("late@coventry.gov.uk"))
 
     assert list(Booking.objects.values_list("pk", flat=True)) == [first.pk]
-    assert set(Email.objects.values_list("booking_id", flat=True)) == {first.pk}
+    assert set(Email.objects.values_list("booking", flat=True)) == {first.pk}
     assert AuditEvent.objects.filter(action=AuditEvent.Action.BOOKED).count() == 1
 
 
@@ -62,8 +63,8 @@ def test_an_address_already_booked_gets_its_link_again_and_no_second_booking(mak
 
     assert list(Booking.objects.values_list("pk", flat=True)) == [first.pk]
     assert list(Email.objects.filter(booking=first).values_list("kind", flat=True)) == [
-        Email.Kind.CONFIRMATION,
-        Email.Kind.MANAGE_LINK,
+        EmailKind.CONFIRMATION,
+        EmailKind.MANAGE_LINK,
     ]
 
 

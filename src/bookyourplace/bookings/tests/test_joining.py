@@ -17,12 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from bookyourplace.bookings import emails as booking_emails
+from bookyourplace.bookings import invites, messaging, reminders
 from bookyourplace.bookings import services as bookings
+from bookyourplace.bookings.emails import EmailKind
 from bookyourplace.bookings.joining import joining_details_for, may_see_joining_details, may_see_joining_details_q
 from bookyourplace.bookings.links import manage_token
 from bookyourplace.bookings.models import Booking
-from bookyourplace.notifications import invites, messaging, reminders
-from bookyourplace.notifications import services as notifications
 from bookyourplace.notifications.models import Email, Message
 from bookyourplace.programmes.models import Programme, Session
 
@@ -46,11 +47,11 @@ DEADLINES = {Booking.Status.OFFERED: "offer_expires_at", "unconfirmed_email": "h
 
 # The emails whose words carry the joining details, when the booking may see them.
 CARRIERS = {
-    Email.Kind.CONFIRMATION,
-    Email.Kind.APPROVED,
-    Email.Kind.SESSION_CHANGED,
-    Email.Kind.REMINDER,
-    Email.Kind.MESSAGE,
+    EmailKind.CONFIRMATION,
+    EmailKind.APPROVED,
+    EmailKind.SESSION_CHANGED,
+    EmailKind.REMINDER,
+    EmailKind.MESSAGE,
 }
 
 
@@ -129,22 +130,24 @@ def queue_every_email(booking: Booking) -> None:
     """Every email the booking could be sent, each as its service queues it, with the
     invites they carry; then every one of them asking for the joining details, to show that
     asking is not enough."""
-    notifications.queue_booking_confirmation(booking=booking)  # and the line manager's copy
-    notifications.queue_booking_approved(booking=booking)
-    notifications.queue_email_confirmation(booking=booking)
-    notifications.queue_booking_pending(booking=booking)
-    notifications.queue_booking_rejected(booking=booking, note="Not this time.")
-    notifications.queue_waiting_list_joined(booking=booking)
-    notifications.queue_place_offered(booking=booking)
-    notifications.queue_offer_expired(booking=booking)
-    notifications.queue_manage_link(booking=booking)
-    notifications.queue_email_confirmation(booking=booking)
-    notifications.queue_booking_cancellation(booking=booking)
-    notifications.queue_cancelled_by_organiser(booking=booking, note="Booked twice.")
-    notifications.queue_session_changed(booking=booking)
-    notifications.queue_session_cancelled(booking=booking, note="Trainer unwell.")
-    notifications.queue_reminders(
-        reminders=[(booking.pk, booking.email, f"reminder:{booking.pk}:test")], include_joining_details=True, note=""
+    booking_emails.queue_booking_confirmation(booking=booking)  # and the line manager's copy
+    booking_emails.queue_booking_approved(booking=booking)
+    booking_emails.queue_email_confirmation(booking=booking)
+    booking_emails.queue_booking_pending(booking=booking)
+    booking_emails.queue_booking_rejected(booking=booking, note="Not this time.")
+    booking_emails.queue_waiting_list_joined(booking=booking)
+    booking_emails.queue_place_offered(booking=booking)
+    booking_emails.queue_offer_expired(booking=booking)
+    booking_emails.queue_manage_link(booking=booking)
+    booking_emails.queue_email_confirmation(booking=booking)
+    booking_emails.queue_booking_cancellation(booking=booking)
+    booking_emails.queue_cancelled_by_organiser(booking=booking, note="Booked twice.")
+    booking_emails.queue_session_changed(booking=booking)
+    booking_emails.queue_session_cancelled(booking=booking, note="Trainer unwell.")
+    reminders.queue_reminders(
+        bookings=[booking],
+        reminder=reminders.Reminder(key="test", before=timedelta(days=1)),
+        include_joining_details=True,
     )
     message = Message.objects.create(
         programme=booking.session.programme,
@@ -153,7 +156,7 @@ def queue_every_email(booking: Booking) -> None:
         body="Dear {first_name},\n{joining_details}\nManage: {manage_link}",
         idempotency_key=f"joining-matrix-{booking.pk}",
     )
-    Email.objects.create(booking=booking, kind=Email.Kind.MESSAGE, to=booking.email, message=message)
+    Email.objects.create(about=booking, kind=EmailKind.MESSAGE, to=booking.email, message=message)
     Email.objects.filter(booking=booking).update(include_joining_details=True)
 
 
@@ -226,10 +229,12 @@ def test_every_email_and_invite_carries_the_joining_details_only_when_allowed(
                 invite_carries = shown and email.invite_method == invites.REQUEST
                 assert secrets_in(calendar_text(content)) == expected_secrets(invite_carries), f"invite of {email.kind}"
     # Nothing was quietly left unsent: every kind went (reminders and messages only to a
-    # place still confirmed, as the outbox decides at sending).
+    # place still confirmed, as the booking side decides at sending).
     assert Email.objects.filter(booking=booking, status=Email.Status.FAILED).count() == 0
     expected_kinds = (
-        set(Email.Kind) if status == Booking.Status.CONFIRMED else set(Email.Kind) - set(Email.ONLY_WHILE_CONFIRMED)
+        set(EmailKind)
+        if status == Booking.Status.CONFIRMED
+        else set(EmailKind) - set(booking_emails.ONLY_WHILE_CONFIRMED)
     )
     assert sent_kinds >= expected_kinds
 
@@ -278,7 +283,7 @@ def test_an_archived_programme_hands_out_its_joining_link_nowhere(client, bookin
     calendar = client.get(reverse("public:manage_calendar", kwargs={"token": token})).content
     placeholder = messaging.joining_details(booking)
     reminders.send_due_reminders()
-    notifications.queue_booking_confirmation(booking=booking)
+    booking_emails.queue_booking_confirmation(booking=booking)
     run_worker()
 
     assert secrets_in(manage_page) == set()

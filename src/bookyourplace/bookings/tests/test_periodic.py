@@ -10,9 +10,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from bookyourplace.bookings import services
+from bookyourplace.bookings.emails import EmailKind
 from bookyourplace.bookings.models import Booking
-from bookyourplace.bookings.periodic import schedule_next
-from bookyourplace.bookings.tasks import INTERVAL, run_periodic_work
+from bookyourplace.bookings.periodic import INTERVAL, run_periodic_work, schedule_next
 from bookyourplace.bookings.testing import book
 from bookyourplace.notifications.models import Email
 
@@ -81,7 +81,7 @@ def test_the_worker_runs_the_periodic_work_and_schedules_the_next_run(make_sessi
     assert second_waiting.status == Booking.Status.OFFERED
     assert now <= second_waiting.offered_at <= after
     # the reminders were queued (and sent)
-    reminders = Email.objects.filter(kind=Email.Kind.REMINDER, to="attendee@coventry.gov.uk")
+    reminders = Email.objects.filter(kind=EmailKind.REMINDER, to="attendee@coventry.gov.uk")
     assert sorted(reminders.values_list("dedupe_key", flat=True)) == [
         f"reminder:{attendee.pk}:1d",
         f"reminder:{attendee.pk}:5d",

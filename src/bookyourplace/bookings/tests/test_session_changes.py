@@ -6,17 +6,16 @@ import email.policy
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from icalendar import Calendar
 
 from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings import session_changes
+from bookyourplace.bookings.invites import invite_uid
 from bookyourplace.bookings.models import Booking
-from bookyourplace.notifications.invites import invite_uid
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor
 from bookyourplace.programmes import publishing
-from bookyourplace.programmes.errors import ProgrammeError
+from bookyourplace.programmes.errors import InvalidSessionDetails, ProgrammeError
 from bookyourplace.programmes.models import Programme, Session
 
 ORGANISER = Actor(label="Priya (Prevent coordinator)", ip_address="203.0.113.9")
@@ -124,10 +123,10 @@ def test_lowering_capacity_below_the_confirmed_count_is_refused(make_session, at
     for n in range(3):
         bookings.book_place(session_id=session.pk, attendee=attendee_details(f"p{n}@example.org"))
 
-    with pytest.raises(ValidationError) as refusal:
+    with pytest.raises(InvalidSessionDetails) as refusal:
         session_changes.change_session(session_id=session.pk, capacity=2, actor=ORGANISER)
 
-    assert refusal.value.message_dict["capacity"] == [
+    assert refusal.value.problems["capacity"] == [
         "3 people already have a place, so there must be at least 3 places. Cancel bookings first if you need fewer."
     ]
     assert Session.objects.get().capacity == 5
@@ -150,17 +149,17 @@ def test_lowering_capacity_below_the_confirmed_count_is_refused(make_session, at
     ],
 )
 def test_session_rules_speak_the_organisers_language(session, fields, field, message):
-    with pytest.raises(ValidationError) as refusal:
+    with pytest.raises(InvalidSessionDetails) as refusal:
         session_changes.change_session(session_id=session.pk, **fields, actor=ORGANISER)
 
-    assert refusal.value.message_dict[field] == [message]
+    assert refusal.value.problems[field] == [message]
 
 
 def test_end_before_start_is_refused(session):
-    with pytest.raises(ValidationError) as refusal:
+    with pytest.raises(InvalidSessionDetails) as refusal:
         session_changes.change_session(session_id=session.pk, ends_at=session.starts_at, actor=ORGANISER)
 
-    assert refusal.value.message_dict["ends_at"] == ["The end time must be after the start time"]
+    assert refusal.value.problems["ends_at"] == ["The end time must be after the start time"]
 
 
 def test_publishing_needs_joining_links_for_online_sessions(programme, make_session):

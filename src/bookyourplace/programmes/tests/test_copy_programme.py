@@ -172,7 +172,7 @@ def test_same_weekday_next_year_returns_the_nearest_same_weekday_in_the_next_yea
 
 def test_same_weekday_in_year_several_years_ahead_does_not_drift():
     # Act: 19 January 2029 is a Friday; the nearest Monday is the 22nd.
-    result = same_weekday_in_year(dt.date(2026, 1, 19), 2029)
+    result = same_weekday_in_year(dt.date(2026, 1, 19), year=2029)
 
     # Assert
     assert result == dt.date(2029, 1, 22)

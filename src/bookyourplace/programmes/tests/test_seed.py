@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.conf import settings
 
+from bookyourplace.programmes.errors import ProgrammeError
 from bookyourplace.programmes.seed import SeedFormatError, parse_flyer
 
 FLYER = (settings.BASE_DIR / "demo" / "coventry-prevent-week.txt").read_text(encoding="utf-8")
@@ -301,6 +302,7 @@ def test_parse_flyer_without_sessions_raises():
         parse_flyer(text, today=TODAY)
 
 
-def test_seed_format_error_is_a_value_error():
-    # Assert
-    assert issubclass(SeedFormatError, ValueError)
+def test_a_flyer_that_cannot_be_read_is_refused_like_any_programme_rule():
+    # Assert: every face that turns a ProgrammeError into its own form shows the line to fix
+    with pytest.raises(ProgrammeError, match="^the file is empty"):
+        parse_flyer("", today=TODAY)

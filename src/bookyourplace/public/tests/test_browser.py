@@ -8,6 +8,7 @@ WCAG 2.2 AA problems on a phone and on a desktop.
 import re
 import zoneinfo
 from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -134,11 +135,14 @@ def test_attendee_books_and_cancels_with_keyboard_only(page, live_server, make_s
     assert places_taken(session) == 0
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_pages_have_no_axe_violations(
-    page, viewport, live_server, make_session, programme, attendee_details, run_worker, settings
-):
-    page.set_viewport_size(viewport)
+# Every page is checked on a phone and on a desktop.
+on_phone_and_desktop = pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+
+
+@pytest.fixture
+def sessions_of_every_state(make_session, attendee_details):
+    """A session open to book, one with few places left, one fully booked, one already
+    started (yesterday) and one called off: everything the programme page can show."""
     yesterday, ten_o_clock = timezone.now() - timedelta(days=1), a_month_away_at_ten()
     open_session = make_session(title="Open to book", starts_at=ten_o_clock, capacity=20)
     few_left = make_session(title="Few places left", starts_at=ten_o_clock + timedelta(hours=2), capacity=3)
@@ -147,24 +151,38 @@ def test_pages_have_no_axe_violations(
     book_place(session_id=fully_booked.pk, attendee=attendee_details(email="full@example.org"))
     make_session(title="Already started", starts_at=yesterday)
     make_session(title="Called off", starts_at=ten_o_clock + timedelta(hours=6), status=Session.Status.CANCELLED)
+    return SimpleNamespace(open_session=open_session, yesterday=yesterday, ten_o_clock=ten_o_clock)
 
-    def open_page(path):
-        return page.goto(live_server.url + path)
 
-    open_page("/")
+@on_phone_and_desktop
+def test_programme_and_session_pages_have_no_axe_violations(
+    page, viewport, live_server, programme, sessions_of_every_state
+):
+    page.set_viewport_size(viewport)
+    sessions = sessions_of_every_state
+
+    page.goto(live_server.url + "/")
     assert_no_axe_violations(page)
 
-    open_page(programme.get_absolute_url())
+    page.goto(live_server.url + programme.get_absolute_url())
     for label in ["Book your place", "2 places left", "Fully booked", "Booking closed", "Cancelled"]:
         assert page.get_by_text(label).first.is_visible(), f"The programme page does not show {label!r}"
     days = page.locator(".byp-day__heading").all_inner_texts()
-    assert days == [session_date(yesterday, LONDON), session_date(ten_o_clock, LONDON)], "Days out of order"
+    expected_days = [session_date(sessions.yesterday, LONDON), session_date(sessions.ten_o_clock, LONDON)]
+    assert days == expected_days, "Days out of order"
     assert_no_axe_violations(page)
 
-    open_page(open_session.get_absolute_url())
+    page.goto(live_server.url + sessions.open_session.get_absolute_url())
     assert_no_axe_violations(page)
 
-    open_page(open_session.get_absolute_url() + "book/")
+
+@on_phone_and_desktop
+def test_booking_and_cancelling_pages_have_no_axe_violations(
+    page, viewport, live_server, sessions_of_every_state, run_worker
+):
+    page.set_viewport_size(viewport)
+
+    page.goto(live_server.url + sessions_of_every_state.open_session.get_absolute_url() + "book/")
     assert page.locator("#id_website").is_hidden(), "The honeypot shows"
     assert_no_axe_violations(page)
 
@@ -185,19 +203,26 @@ def test_pages_have_no_axe_violations(
     assert page.locator(".govuk-notification-banner").is_visible()
     assert_no_axe_violations(page)
 
-    open_page("/privacy/")
+
+@on_phone_and_desktop
+def test_information_and_error_pages_have_no_axe_violations(
+    page, viewport, live_server, sessions_of_every_state, settings
+):
+    page.set_viewport_size(viewport)
+
+    page.goto(live_server.url + "/privacy/")
     assert_no_axe_violations(page)
 
-    open_page("/accessibility/")
+    page.goto(live_server.url + "/accessibility/")
     assert_no_axe_violations(page)
 
-    assert open_page("/booking/" + "x" * 32 + "/").status == 404
+    assert page.goto(live_server.url + "/booking/" + "x" * 32 + "/").status == 404
     assert_no_axe_violations(page)
 
     # Too many attempts (429): a limit that allows no post at all refuses the next one.
     settings.BYP_RATE_LIMITS_ENABLED = True
     settings.BYP_RATE_LIMITS = {**settings.BYP_RATE_LIMITS, "booking_per_address": "0/1h"}
-    open_page(open_session.get_absolute_url() + "book/")
+    page.goto(live_server.url + sessions_of_every_state.open_session.get_absolute_url() + "book/")
     submit_booking_form(page)
     page.get_by_role("heading", name="Sorry, there have been too many attempts").wait_for()
     assert_no_axe_violations(page)

@@ -8,12 +8,12 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from bookyourplace.bookings import email_confirmation, periodic, services
+from bookyourplace.bookings import email_confirmation, periodic, reminders, services
+from bookyourplace.bookings.emails import EmailKind
 from bookyourplace.bookings.links import manage_token
 from bookyourplace.bookings.models import Booking
 from bookyourplace.bookings.testing import places_taken
 from bookyourplace.core.testing import booking_form_data, text_of
-from bookyourplace.notifications import reminders
 from bookyourplace.notifications.models import Email
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.programmes.models import ApprovalMode, EmailConfirmation, Programme
@@ -182,8 +182,8 @@ def test_an_unconfirmed_hold_gets_no_reminder(confirm_always, make_session, atte
 
     reminders.send_due_reminders(now=timezone.now())
 
-    assert Email.objects.filter(kind=Email.Kind.REMINDER, booking=confirmed).exists()
-    assert not Email.objects.filter(kind=Email.Kind.REMINDER, booking=held).exists()
+    assert Email.objects.filter(kind=EmailKind.REMINDER, booking=confirmed).exists()
+    assert not Email.objects.filter(kind=EmailKind.REMINDER, booking=held).exists()
 
 
 def test_never_confirms_at_once_even_with_trusted_domains(trusted_programme, make_session, attendee_details):
@@ -218,7 +218,7 @@ def test_a_place_given_straight_from_the_waiting_list_is_held_for_confirmation(
 
     assert status_of(waiting) == Booking.Status.UNCONFIRMED_EMAIL
     assert waiting.hold_expires_at is not None
-    assert Email.objects.filter(booking=waiting, kind=Email.Kind.EMAIL_CONFIRMATION).exists()
+    assert Email.objects.filter(booking=waiting, kind=EmailKind.EMAIL_CONFIRMATION).exists()
 
 
 def test_the_check_your_email_page_gives_no_time_limit_without_confirm_first(client, make_session):

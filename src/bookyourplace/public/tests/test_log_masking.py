@@ -69,7 +69,7 @@ def test_django_log_lines_for_wrong_token_wrong_method_and_reset_link_show_no_to
         assert client.put(f"/booking/{real_token}/").status_code == 405  # "Method Not Allowed (PUT): ..."
         # (a reset link answers every method with a page; a path under it is "Not Found")
         assert client.get("/backoffice/password-reset/MQ/cz1x7-0a1b2c3d4e5f/more/").status_code == 404
-        logging.getLogger("bookyourplace.notifications.services").warning("Sent %s", manage_url(booking))
+        logging.getLogger("bookyourplace.notifications.delivery").warning("Sent %s", manage_url(booking))
 
     # Assert
     text = log.getvalue()

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from bookyourplace.bookings.emails import EmailKind
 from bookyourplace.bookings.models import Booking
 from bookyourplace.core.testing import booking_form_data, text_of
 from bookyourplace.notifications.models import Email
@@ -137,20 +138,20 @@ def test_the_line_managers_copy_is_dropped_over_its_limit_and_the_booking_stands
         assert response.status_code == 302
 
     assert Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED).count() == 25
-    assert Email.objects.filter(kind=Email.Kind.CONFIRMATION).count() == 25
-    assert Email.objects.filter(kind=Email.Kind.MANAGER_COPY, to=MANAGER).count() == 20
+    assert Email.objects.filter(kind=EmailKind.CONFIRMATION).count() == 25
+    assert Email.objects.filter(kind=EmailKind.MANAGER_COPY, to=MANAGER).count() == 20
     assert "Line manager's copy of booking" in caplog.text
     # Another manager's copy still goes; and this one's again an hour later.
     from_address("192.0.2.200").post(
         book_url(session),
         booking_form_data(email="someone@coventry.gov.uk", line_manager_email="other.manager@coventry.gov.uk"),
     )
-    assert Email.objects.filter(kind=Email.Kind.MANAGER_COPY, to="other.manager@coventry.gov.uk").count() == 1
+    assert Email.objects.filter(kind=EmailKind.MANAGER_COPY, to="other.manager@coventry.gov.uk").count() == 1
     rate_limits_on.advance(2 * 60 * 60)
     from_address("192.0.2.201").post(
         book_url(session), booking_form_data(email="late@coventry.gov.uk", line_manager_email=MANAGER)
     )
-    assert Email.objects.filter(kind=Email.Kind.MANAGER_COPY, to=MANAGER).count() == 21
+    assert Email.objects.filter(kind=EmailKind.MANAGER_COPY, to=MANAGER).count() == 21
 
 
 def test_switched_off_nothing_is_limited(rate_limits_on, settings, make_session):

@@ -52,7 +52,7 @@ def test_xlsx_keeps_dates_as_dates_and_formulas_as_text():
     rows = [["Name", "Booked at"], ["=1+1", dt.datetime(2026, 1, 19, 13, 5)], ["Tab\x0b=2", None]]
     file = io.BytesIO()
 
-    exports.write_xlsx(rows, file)
+    exports.write_xlsx(rows, file=file)
 
     sheet = load_workbook(file).active
     assert [list(row) for row in sheet.iter_rows(values_only=True)] == [

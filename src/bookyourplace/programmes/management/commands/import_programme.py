@@ -9,7 +9,6 @@ from django.utils.text import slugify
 from bookyourplace.programmes.errors import ProgrammeError
 from bookyourplace.programmes.importing import import_programme
 from bookyourplace.programmes.models import Organiser, Programme, Session
-from bookyourplace.programmes.seed import SeedFormatError
 
 ORGANISER_SLUG_MAX_LENGTH = Organiser._meta.get_field("slug").max_length
 
@@ -57,7 +56,7 @@ class Command(BaseCommand):
                     publish=options["publish"],
                     capacity=options["capacity"],
                 )
-        except (SeedFormatError, ProgrammeError) as error:
+        except ProgrammeError as error:
             raise CommandError(f"{options['file']}: {error}") from None
         for session in programme.sessions.all():
             self.stdout.write(session_line(session))

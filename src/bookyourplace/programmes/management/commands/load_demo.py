@@ -76,7 +76,7 @@ def _copy_for_next_year(original: Programme) -> Programme:
     first_day = original.sessions.earliest("starts_at").starts_at.astimezone(original.tz).date()
     demo = copy_programme(
         programme=original,
-        first_day=same_weekday_in_year(first_day, timezone.localdate().year + 1),
+        first_day=same_weekday_in_year(first_day, year=timezone.localdate().year + 1),
         title=DEMO_TITLE,
         slug=DEMO_SLUG,
         publish=True,

@@ -1,0 +1,122 @@
+"""How each email about a booking reads: the outbox row, written out when the worker sends it.
+
+Registered with delivery (notifications/composing.py) when the app starts, so the worker
+writes each email from the booking as it is then.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _lazy
+
+from bookyourplace.bookings import invites, messaging
+from bookyourplace.bookings.availability import waiting_position
+from bookyourplace.bookings.emails import ONLY_WHILE_CONFIRMED, EmailKind
+from bookyourplace.bookings.joining import joining_details_for
+from bookyourplace.bookings.links import calendar_url, manage_url
+from bookyourplace.bookings.models import Booking
+from bookyourplace.core.formatting import date_and_time, session_date, time_range
+from bookyourplace.core.site import from_address, site_host
+from bookyourplace.notifications.composing import Composer
+from bookyourplace.notifications.invite_email import InviteEmail
+from bookyourplace.notifications.models import Email
+
+_SUBJECTS = {
+    EmailKind.CONFIRMATION: _lazy("Booking confirmed: %(title)s"),
+    EmailKind.CANCELLATION: _lazy("Booking cancelled: %(title)s"),
+    EmailKind.CANCELLED_BY_ORGANISER: _lazy("Your booking has been cancelled: %(title)s"),
+    EmailKind.SESSION_CHANGED: _lazy("Session changed: %(title)s"),
+    EmailKind.SESSION_CANCELLED: _lazy("Session cancelled: %(title)s"),
+    EmailKind.MANAGE_LINK: _lazy("Manage your booking: %(title)s"),
+    EmailKind.PENDING: _lazy("Booking received, waiting for approval: %(title)s"),
+    EmailKind.APPROVED: _lazy("Booking approved: %(title)s"),
+    EmailKind.REJECTED: _lazy("Booking not approved: %(title)s"),
+    EmailKind.WAITING_LIST_JOINED: _lazy("You are on the waiting list: %(title)s"),
+    EmailKind.PLACE_OFFERED: _lazy("A place is free for you: %(title)s"),
+    EmailKind.OFFER_EXPIRED: _lazy("Your offered place has gone to the next person: %(title)s"),
+    EmailKind.MANAGER_COPY: _lazy("%(name)s has booked: %(title)s"),
+    EmailKind.REMINDER: _lazy("Reminder: %(title)s, %(when)s"),
+    EmailKind.EMAIL_CONFIRMATION: _lazy("Confirm your email address to keep your place: %(title)s"),
+}
+
+
+def _subject(email: Email, booking: Booking, context: dict) -> str:
+    return str(_SUBJECTS[email.kind]) % {
+        "title": booking.session.title,
+        "name": booking.full_name,
+        "when": f"{context['date']}, {context['time_range']}",
+    }
+
+
+def load_bookings(ids: list[int]) -> dict[int, Booking]:
+    return Booking.objects.select_related("session__programme__organiser").in_bulk(ids)
+
+
+def compose_booking_email(email: Email, booking: Booking) -> EmailMultiAlternatives | None:
+    """The email as it goes now; None if it is no longer wanted."""
+    if email.kind in ONLY_WHILE_CONFIRMED:
+        # Loaded with the whole batch: look at the booking's status again, just before sending.
+        booking.status = Booking.objects.values_list("status", flat=True).get(pk=booking.pk)
+        if not booking.is_confirmed:
+            # Cancelled after the reminder or message was queued: it would only confuse.
+            return None
+    return render_email(email, booking)
+
+
+BOOKING_EMAILS = Composer(load=load_bookings, compose=compose_booking_email)
+
+
+def render_email(email: Email, booking: Booking) -> EmailMultiAlternatives:
+    session = booking.session
+    programme = session.programme
+    organiser = programme.organiser
+    link = manage_url(booking)
+    context = {
+        "email": email,
+        "booking": booking,
+        "session": session,
+        "programme": programme,
+        "organiser": organiser,
+        "manage_url": link,
+        "calendar_url": calendar_url(booking),
+        "programme_url": settings.SITE_URL + programme.get_absolute_url(),
+        "date": session_date(session.starts_at, programme.tz),
+        "time_range": time_range(session.starts_at, session.ends_at, programme.tz),
+        # The email's flag says whether this kind of email carries the joining details; the
+        # booking's rule (bookings/joining.py), read now, at sending, says whether they may.
+        "joining": joining_details_for(booking) if email.include_joining_details else None,
+        "waiting_position": waiting_position(booking) if booking.is_waiting else None,
+        "offer_deadline": date_and_time(booking.offer_expires_at, programme.tz) if booking.offer_expires_at else "",
+        "hold_deadline": date_and_time(booking.hold_expires_at, programme.tz) if booking.hold_expires_at else "",
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        if email.kind == EmailKind.MESSAGE:
+            # The organiser's own words, placeholders filled in for this booking; no invite.
+            subject, context["message_text"] = messaging.render_for(email.message, booking)
+        else:
+            subject = _subject(email, booking, context)
+        text = render_to_string(f"bookings/email/{email.kind}.txt", context)
+        html = render_to_string(f"bookings/email/{email.kind}.html", context)
+    message_kwargs = {
+        "subject": subject,
+        "body": text,
+        "from_email": from_address(organiser.name),
+        "to": [email.to],
+        "reply_to": [organiser.contact_email],
+        "headers": {"Message-ID": f"<{email.message_id_local_part}@{site_host()}>"},
+    }
+    if email.invite_method:
+        invite = invites.build_invite(
+            booking=booking,
+            method=email.invite_method,
+            sequence=email.invite_sequence or 0,
+            manage_url=link,
+        )
+        message = InviteEmail(**message_kwargs, invite=invite, invite_method=email.invite_method)
+        message.attach_alternative(html, "text/html")
+        message.attach("invite.ics", invite, "application/ics")
+    else:
+        message = EmailMultiAlternatives(**message_kwargs)
+        message.attach_alternative(html, "text/html")
+    return message
