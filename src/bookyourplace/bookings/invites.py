@@ -5,6 +5,7 @@ invite carries the booking's SEQUENCE, so Outlook and Google apply an update or 
 cancellation to the event they already hold.
 """
 
+import functools
 from datetime import datetime
 
 from django.utils import timezone
@@ -48,7 +49,9 @@ def _europe_london() -> Timezone:
     return zone
 
 
+@functools.cache
 def _vtimezone(tzid: str) -> Timezone:
+    # Built once per process and shared by every invite (only ever read).
     if tzid == "Europe/London":
         return _europe_london()
     return Timezone.from_tzid(tzid)

@@ -26,7 +26,7 @@ never kept.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.conf import settings
@@ -128,6 +128,51 @@ class CachedPageMiddleware:
         ):
             _keep(key, (dict(response.headers), response.content), seconds)
         return response
+
+
+# Pages of a session that differ by visitor only in a value or two (the booking form's CSRF
+# token, the address on "Check your email") are rendered once per version of the session,
+# with stand-ins where those values go, and filled in for each request: the form a rush of
+# people loads is the busiest page the service renders. These are answered by their views,
+# after the whole middleware stack (CSRF, sessions), unlike the pages above.
+
+
+def _stand_in(name: str) -> str:
+    # Letters, digits and dashes only: it comes through HTML escaping unchanged.
+    return f"byp-stand-in-{name}-4f9c2b7e"
+
+
+def _fill(body: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
+        body = body.replace(_stand_in(name), value)
+    return body
+
+
+def session_page_filled_in(
+    request,
+    *,
+    page: str,
+    programme_slug: str,
+    session_id: int,
+    values: dict[str, str],
+    render: Callable[[dict[str, str]], HttpResponse],
+) -> HttpResponse:
+    """The session's ``page`` with ``values`` (HTML already escaped) filled in: from the cache
+    when this version of the session was rendered before, else from ``render``, which is
+    given stand-ins for the values and marks its response with keep_for as the pages above
+    do. Nothing else on the page may differ by visitor."""
+    version = _session_version(programme_slug, session_id)
+    key = None if version is None else _key((page, *version), translation.get_language())
+    if key is not None and (stored := _read(key)) is not None:
+        status, body = stored
+        return HttpResponse(_fill(body, values), status=status)
+    response = render({name: _stand_in(name) for name in values})
+    body = response.content.decode()
+    seconds = getattr(response, SECONDS_ATTRIBUTE, 0)
+    if key is not None and seconds > 0 and not response.cookies and response.status_code in (200, 409):
+        _keep(key, (response.status_code, body), seconds)
+    response.content = _fill(body, values)
+    return response
 
 
 # A cache that cannot be reached (a shared one, CACHE_URL=redis://..., that is down) costs

@@ -11,8 +11,10 @@ from itertools import groupby
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
@@ -145,50 +147,70 @@ def session_detail(request, programme_slug, session_id):
 # manage link: every post counts, by client address and by the email typed, booked or not.
 @rate_limits.limit_posts(("booking_per_address", client_ip), ("booking_per_email", rate_limits.posted("email")))
 def book(request, programme_slug, session_id):
+    if request.method != "POST":
+        # The empty form is the same for everyone but its CSRF token.
+        return page_cache.session_page_filled_in(
+            request,
+            page="book",
+            programme_slug=programme_slug,
+            session_id=session_id,
+            values={"csrf_token": get_token(request)},
+            render=lambda stand_ins: _booking_form_page(
+                request, _published_session(programme_slug, session_id), BookingForm(), stand_ins
+            ),
+        )
     session = _published_session(programme_slug, session_id)
-    context = {"session": session, "programme": session.programme, "organiser": session.programme.organiser}
-    form = BookingForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        join_waiting_list = request.POST.get("waiting_list") == "yes"
-        attendee = form.attendee()
-        # Read for every post alike (it reads the session, which adds "Vary: Cookie"), so
-        # a caught bot's answer carries the same headers as a booking's.
-        actor = actor_for(request, label=f"{attendee.first_name} {attendee.last_name}")
-        try:
-            if form.filled_by_a_bot():
-                # Answer as a booking would, so the script learns nothing; keep nothing
-                # personal, not even in the log.
-                logger.warning("Booking form honeypot filled: nothing booked (session %s)", session.pk)
-                refusal = bookings.refusal_for(places.availability(session).state, join_waiting_list=join_waiting_list)
-                if refusal is not None:
-                    raise refusal
-            else:
-                # Straight to the service, which decides everything under the session's lock: a
-                # count of places here first would only be one more query on the busiest page.
-                bookings.book_place(
-                    session_id=session.pk,
-                    session=session,
-                    attendee=attendee,
-                    join_waiting_list=join_waiting_list,
-                    actor=actor,
-                )
-        except bookings.AlreadyBooked:
-            pass  # answered as a booking made: the service has emailed that address its link
-        except DomainError as refusal:
-            return errors.unavailable_page(request, refusal, session=session)
-        return _check_your_email(session, attendee.email)
+    form = BookingForm(request.POST)
+    if not form.is_valid():
+        return _booking_form_page(request, session, form)
+    join_waiting_list = request.POST.get("waiting_list") == "yes"
+    attendee = form.attendee()
+    # Read for every post alike (it reads the session, which adds "Vary: Cookie"), so
+    # a caught bot's answer carries the same headers as a booking's.
+    actor = actor_for(request, label=f"{attendee.first_name} {attendee.last_name}")
+    try:
+        if form.filled_by_a_bot():
+            # Answer as a booking would, so the script learns nothing; keep nothing
+            # personal, not even in the log.
+            logger.warning("Booking form honeypot filled: nothing booked (session %s)", session.pk)
+            refusal = bookings.refusal_for(places.availability(session).state, join_waiting_list=join_waiting_list)
+            if refusal is not None:
+                raise refusal
+        else:
+            # Straight to the service, which decides everything under the session's lock: a
+            # count of places here first would only be one more query on the busiest page.
+            bookings.book_place(
+                session_id=session.pk,
+                session=session,
+                attendee=attendee,
+                join_waiting_list=join_waiting_list,
+                actor=actor,
+            )
+    except bookings.AlreadyBooked:
+        pass  # answered as a booking made: the service has emailed that address its link
+    except DomainError as refusal:
+        return errors.unavailable_page(request, refusal, session=session)
+    return _check_your_email(session, attendee.email)
 
+
+def _booking_form_page(request, session, form, stand_ins: dict[str, str] | None = None):
+    """The booking form (or, when the session cannot be booked, why not); ``stand_ins`` when
+    the page is rendered to be kept and filled in (page_cache.session_page_filled_in)."""
+    context = {"session": session, "programme": session.programme, "organiser": session.programme.organiser}
+    context.update(stand_ins or {})
     state = places.availability(session)
     if not (state.can_book or state.can_join_waiting_list):
         context["availability"] = state
-        return render(
+        response = render(
             request, "public/booking_unavailable.html", context, status=409 if request.method == "POST" else 200
         )
-    # When the session is full the same form puts the person on the waiting list; they
-    # only join it if the page they submitted said so.
-    context["waiting_list"] = state.can_join_waiting_list
-    context["form"] = form
-    return render(request, "public/book.html", context)
+    else:
+        # When the session is full the same form puts the person on the waiting list; they
+        # only join it if the page they submitted said so.
+        context["waiting_list"] = state.can_join_waiting_list
+        context["form"] = form
+        response = render(request, "public/book.html", context)
+    return page_cache.keep_for(response, page_cache.lifetime([session.booking_opens_at, session.closes_at]))
 
 
 @_allow("GET", "HEAD")
@@ -197,7 +219,6 @@ def booking_confirmed(request, programme_slug, session_id):
     """ "Check your email": only for the browser that just booked. It is built from the
     session and the address typed alone, never from a booking: the reference, status and
     waiting-list position go by email and on the manage page."""
-    session = _published_session(programme_slug, session_id)
     remembered = request.get_signed_cookie(
         CHECK_EMAIL_KEY, default=None, salt=CHECK_EMAIL_SALT, max_age=settings.SESSION_COOKIE_AGE
     )
@@ -205,13 +226,24 @@ def booking_confirmed(request, programme_slug, session_id):
         remembered = json.loads(remembered or "null")
     except ValueError:
         remembered = None
-    if not isinstance(remembered, dict) or remembered.get("session") != session.pk:
-        return redirect(session)
-    return render(
+    if not isinstance(remembered, dict) or remembered.get("session") != session_id:
+        return redirect(_published_session(programme_slug, session_id))
+    return page_cache.session_page_filled_in(
+        request,
+        page="check_email",
+        programme_slug=programme_slug,
+        session_id=session_id,
+        values={"email": escape(str(remembered.get("email", "")))},
+        render=lambda stand_ins: _check_email_page(request, _published_session(programme_slug, session_id), stand_ins),
+    )
+
+
+def _check_email_page(request, session, stand_ins: dict[str, str]):
+    response = render(
         request,
         "public/check_email.html",
         {
-            "email": remembered.get("email", ""),
+            "email": stand_ins["email"],
             # The programme's rule, which anyone may know: not whether this address got a place.
             "confirm_minutes": settings.BYP_EMAIL_CONFIRMATION_MINUTES if session.confirms_email_first else None,
             "session": session,
@@ -219,6 +251,7 @@ def booking_confirmed(request, programme_slug, session_id):
             "organiser": session.programme.organiser,
         },
     )
+    return page_cache.keep_for(response, settings.BYP_PAGE_CACHE_SECONDS)
 
 
 def _booking_from_token(token):
