@@ -20,13 +20,15 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import cycle  # noqa: E402  (the booking cycle against bare Django)
+import launch  # noqa: E402  (the Prevent Week launch and the memory rounds)
 from load import Client, PostLoad, booking_fields, booking_load, rush, wrk  # noqa: E402
 from service import ROOT, RssSampler, Service, SmtpSink, free_port, reset_peak, status_kb  # noqa: E402
 
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]  # bookyourplace, and bench.settings
 
 PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_DB = "bench_byp"
+PG_DB = os.environ.get("BENCH_POSTGRES_DB", "bench_byp")  # another name lets two runs share a server
 STAFF_EMAIL = "bench.admin@coventry.example"
 STAFF_PASSWORD = secrets.token_urlsafe(16)
 
@@ -282,11 +284,20 @@ def measure_rush(port: int, data: Data) -> dict:
     path = f"/programmes/{programme.slug}/sessions/{session.pk}/book/"
     result = rush(port, path, form_path=path, attempts=RUSH_ATTEMPTS, email_prefix="rush")
     holding = Booking.objects.filter(session=session, status__in=Booking.HOLDING_STATUSES).count()
+    confirmed = Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED).count()
+    answers = result.as_dict()
     log(
         f"rush: {result.booked} booked, {result.refused} refused, {result.server_errors} 5xx, {result.other} other, "
-        f"{holding} in the database, {result.seconds:.1f} s {result.samples[:2]}"
+        f"{holding} in the database ({confirmed} confirmed), {result.seconds:.1f} s, "
+        f"p99 of the answers {answers['p99_ms'] or 0:.0f} ms {result.samples[:2]}"
     )
-    return {**result.as_dict(), "holding_in_database": holding, "capacity": RUSH_CAPACITY}
+    return {
+        **answers,
+        "holding_in_database": holding,
+        "confirmed_in_database": confirmed,
+        "capacity": RUSH_CAPACITY,
+        "people": RUSH_ATTEMPTS,
+    }
 
 
 def measure_email(data: Data, smtp: SmtpSink) -> dict:
@@ -524,7 +535,7 @@ def service_env(database_url: str, port: int, smtp_port: int, var_dir: Path, cac
 SECRET_KEY = secrets.token_urlsafe(50)
 
 
-ALL_PHASES = ("pages", "booking", "rush", "email", "scale")
+ALL_PHASES = ("pages", "cycle", "booking", "rush", "launch", "memory", "email", "scale")
 
 
 def run(backend: str, out: Path, phases: tuple[str, ...] = ALL_PHASES) -> dict:
@@ -559,15 +570,35 @@ def run(backend: str, out: Path, phases: tuple[str, ...] = ALL_PHASES) -> dict:
         }
         if "pages" in phases:
             results["pages_cold"] = page_loads(port, pages, PAGE_SECONDS_COLD)
-            service.stop()
-            service = Service(service_env(database_url, port, smtp.port, workdir, None), port, log_path)
-            service.start()
-            log("service up (warm: default page cache)")
+        # Every later phase measures the service as production runs it: with its page cache,
+        # also when the pages phase is left out.
+        service.stop()
+        service = Service(service_env(database_url, port, smtp.port, workdir, None), port, log_path)
+        service.start()
+        log("service up (warm: default page cache)")
+        if "pages" in phases:
             results["pages_warm"] = page_loads(port, pages, PAGE_SECONDS_WARM)
+        if "cycle" in phases:
+            results["cycle"] = cycle.measure_cycle(
+                backend=backend,
+                port=port,
+                service=service,
+                data=data,
+                workdir=workdir,
+                fresh_database=fresh_database,
+                drop_database=lambda name: psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                wait_for_outbox=wait_for_outbox,
+                secret_key=SECRET_KEY,
+                log=log,
+            )
         if "booking" in phases:
             results["booking"] = measure_bookings(port, data)
         if "rush" in phases:
             results["rush"] = measure_rush(port, data)
+        if "launch" in phases:
+            results["launch"] = launch.measure_launch(port, service, data, smtp, wait_for_outbox)
+        if "memory" in phases:
+            results["memory"] = launch.measure_memory(port, service, data, wait_for_outbox)
         if "email" in phases:
             results["email"] = measure_email(data, smtp)
         if "scale" in phases:

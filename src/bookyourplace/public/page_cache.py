@@ -175,6 +175,22 @@ def session_page_filled_in(
     return response
 
 
+def session_at_its_version(*, programme_slug: str, session_id: int, load: Callable[[], object]):
+    """The session (with its programme and organiser) from ``load``, kept under the session's
+    page version like the pages: a booking posted in a rush reads one small row, not three
+    joined ones. As fresh as the pages are; book_place reads again under the session's lock
+    whatever decides a place."""
+    version = _session_version(programme_slug, session_id)
+    if version is None:
+        return load()  # which answers 404
+    key = _key(("session-row", *version), "")
+    if (stored := _read(key)) is not None:
+        return stored
+    session = load()
+    _keep(key, session, settings.BYP_PAGE_CACHE_SECONDS)
+    return session
+
+
 # A cache that cannot be reached (a shared one, CACHE_URL=redis://..., that is down) costs
 # speed, never the page: it is passed by, and the page rendered from the database.
 

@@ -159,7 +159,11 @@ def book(request, programme_slug, session_id):
                 request, _published_session(programme_slug, session_id), BookingForm(), stand_ins
             ),
         )
-    session = _published_session(programme_slug, session_id)
+    session = page_cache.session_at_its_version(
+        programme_slug=programme_slug,
+        session_id=session_id,
+        load=lambda: _published_session(programme_slug, session_id),
+    )
     form = BookingForm(request.POST)
     if not form.is_valid():
         return _booking_form_page(request, session, form)

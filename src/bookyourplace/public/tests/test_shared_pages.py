@@ -8,9 +8,10 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from bookyourplace.bookings import services
+from bookyourplace.bookings import services, session_changes
 from bookyourplace.bookings.models import Booking
 from bookyourplace.core.testing import booking_form_data, text_of
+from bookyourplace.privacy.services import Actor
 from bookyourplace.public.tests.pages import book_url
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,16 @@ def test_a_page_filled_in_from_the_store_answers_exactly_as_a_rendered_one(sessi
     filled_in = answer()
 
     assert filled_in == rendered
+
+
+def test_a_booking_posted_after_the_session_was_cancelled_is_refused(session, client):
+    # Arrange: a first booking keeps the session as it was then
+    assert client.post(book_url(session), booking_form_data(email="first@coventry.gov.uk")).status_code == 302
+    session_changes.cancel_session(session_id=session.pk, actor=Actor(label="Organiser"))
+
+    # Act
+    answer = Client().post(book_url(session), booking_form_data(email="second@coventry.gov.uk"))
+
+    # Assert
+    assert answer.status_code == 409
+    assert not Booking.objects.filter(email="second@coventry.gov.uk").exists()

@@ -1,0 +1,5 @@
+from django import forms
+
+
+class BookingForm(forms.Form):
+    email = forms.EmailField()
