@@ -1,8 +1,12 @@
-"""The private manage-your-booking link, rebuilt from the booking's seed when needed."""
+"""The private manage-your-booking link: rebuilt from the booking's seed when needed, the
+booking found from it, and sent again when asked."""
+
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.utils import timezone
 
-from bookyourplace.bookings import tokens
+from bookyourplace.bookings import emails, tokens
 from bookyourplace.bookings.models import Booking
 
 
@@ -16,3 +20,27 @@ def manage_url(booking: Booking) -> str:
 
 def calendar_url(booking: Booking) -> str:
     return manage_url(booking) + "calendar.ics"
+
+
+def resend_manage_link(*, booking: Booking, now: datetime | None = None) -> bool:
+    """Email the booking's manage link again, unless one went in the last few minutes."""
+    now = now or timezone.now()
+    quiet_period = timedelta(seconds=settings.BYP_MANAGE_LINK_RESEND_SECONDS)
+    if booking.manage_link_sent_at and now - booking.manage_link_sent_at < quiet_period:
+        return False
+    Booking.objects.filter(pk=booking.pk).update(manage_link_sent_at=now)
+    emails.queue_manage_link(booking=booking)
+    return True
+
+
+def find_booking_by_token(token: str) -> Booking | None:
+    """The booking a manage link belongs to, or None for a wrong token."""
+    if not tokens.looks_like_token(token):
+        return None
+    token_hash = tokens.hash_token(token)
+    booking = (
+        Booking.objects.select_related("session__programme__organiser").filter(manage_token_hash=token_hash).first()
+    )
+    if booking is None or not tokens.token_matches(token, stored_hash=booking.manage_token_hash):
+        return None
+    return booking

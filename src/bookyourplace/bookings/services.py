@@ -7,9 +7,8 @@ to show.
 """
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +30,7 @@ from bookyourplace.bookings.errors import (  # noqa: F401 (faces catch them from
     SessionFull,
     SessionNotAvailable,
 )
+from bookyourplace.bookings.links import resend_manage_link
 from bookyourplace.bookings.models import Booking
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor
@@ -199,6 +199,11 @@ def _book_a_free_place(
     """
     if session is None or not session.programme.is_published:
         return None
+    if getattr(session, "places_taken", None) is not None and not availability(session, now=now).can_book:
+        # Full (or closed) when the caller last counted, as the public pages show it: in a
+        # rush on the last places that spares each late comer an insert and its roll-back.
+        # Only a hint: the locked path decides, counting afresh.
+        return None
     status = status_for_a_new_place(session, email, address_proven=address_proven)
     booking = _new_booking(session=session, attendee=attendee, email=email, status=status, now=now)
     try:
@@ -275,30 +280,6 @@ def _create_booking(*, session: Session, attendee: AttendeeDetails, email: str, 
                 raise AlreadyBooked() from None
             booking.pk, booking.reference = None, _new_reference()
     raise BookingError()
-
-
-def resend_manage_link(*, booking: Booking, now: datetime | None = None) -> bool:
-    """Email the booking's manage link again, unless one went in the last few minutes."""
-    now = now or timezone.now()
-    quiet_period = timedelta(seconds=settings.BYP_MANAGE_LINK_RESEND_SECONDS)
-    if booking.manage_link_sent_at and now - booking.manage_link_sent_at < quiet_period:
-        return False
-    Booking.objects.filter(pk=booking.pk).update(manage_link_sent_at=now)
-    emails.queue_manage_link(booking=booking)
-    return True
-
-
-def find_booking_by_token(token: str) -> Booking | None:
-    """The booking a manage link belongs to, or None for a wrong token."""
-    if not tokens.looks_like_token(token):
-        return None
-    token_hash = tokens.hash_token(token)
-    booking = (
-        Booking.objects.select_related("session__programme__organiser").filter(manage_token_hash=token_hash).first()
-    )
-    if booking is None or not tokens.token_matches(token, stored_hash=booking.manage_token_hash):
-        return None
-    return booking
 
 
 def can_cancel(booking: Booking, now: datetime | None = None) -> bool:

@@ -25,7 +25,7 @@ from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings.forms import BookingForm
 from bookyourplace.bookings.invites import CANCEL, REQUEST, build_invite
 from bookyourplace.bookings.joining import joining_details_for
-from bookyourplace.bookings.links import manage_url
+from bookyourplace.bookings.links import find_booking_by_token, manage_url
 from bookyourplace.core import rate_limits
 from bookyourplace.core.errors import DomainError
 from bookyourplace.core.formatting import session_date
@@ -162,7 +162,7 @@ def book(request, programme_slug, session_id):
     session = page_cache.session_at_its_version(
         programme_slug=programme_slug,
         session_id=session_id,
-        load=lambda: _published_session(programme_slug, session_id),
+        load=lambda: _session_as_shown(programme_slug, session_id),
     )
     form = BookingForm(request.POST)
     if not form.is_valid():
@@ -195,6 +195,14 @@ def book(request, programme_slug, session_id):
     except DomainError as refusal:
         return errors.unavailable_page(request, refusal, session=session)
     return _check_your_email(session, attendee.email)
+
+
+def _session_as_shown(programme_slug: str, session_id: int) -> Session:
+    """The session with its places counted, as its public pages show it at this version
+    (which every change to what they show raises)."""
+    session = _published_session(programme_slug, session_id)
+    session.places_taken, session.waiting = places.count_places(session)
+    return session
 
 
 def _booking_form_page(request, session, form, stand_ins: dict[str, str] | None = None):
@@ -259,7 +267,7 @@ def _check_email_page(request, session, stand_ins: dict[str, str]):
 
 
 def _booking_from_token(token):
-    booking = bookings.find_booking_by_token(token)
+    booking = find_booking_by_token(token)
     if booking is None:
         raise Http404("No booking has that link.")
     return booking

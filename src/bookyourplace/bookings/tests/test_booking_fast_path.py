@@ -3,6 +3,8 @@ the place was free under the lock. When it was not, nothing of the attempt may r
 booking, no email, no audit entry; the locked path then decides as it always has."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from bookyourplace.bookings import services
 from bookyourplace.bookings.emails import EmailKind
@@ -90,3 +92,34 @@ def test_a_booking_that_changes_nothing_shown_leaves_the_page_version(make_sessi
     services.book_place(session_id=session.pk, attendee=attendee_details())
 
     assert Programme.objects.get(pk=session.programme_id).page_version == before
+
+
+def test_a_session_counted_full_by_the_caller_is_refused_without_writing_anything(make_session, attendee_details):
+    # Arrange: the last place is taken, and the caller counted as much (as the public pages show it)
+    session = make_session(capacity=1)
+    services.book_place(session_id=session.pk, attendee=attendee_details("first@coventry.gov.uk"))
+    session.places_taken, session.waiting = 1, 0
+
+    # Act
+    with CaptureQueriesContext(connection) as queries, pytest.raises(services.SessionFull):
+        services.book_place(session_id=session.pk, session=session, attendee=attendee_details("late@coventry.gov.uk"))
+
+    # Assert: no optimistic insert to roll back
+    assert not [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]
+    assert Booking.objects.count() == 1
+
+
+def test_a_place_freed_since_the_caller_counted_is_still_given(make_session, attendee_details):
+    # Arrange: the caller's count says full, but a place has been freed since
+    session = make_session(capacity=1)
+    first = services.book_place(session_id=session.pk, attendee=attendee_details("first@coventry.gov.uk"))
+    session.places_taken, session.waiting = 1, 0
+    services.cancel_booking(booking_id=first.pk)
+
+    # Act
+    booking = services.book_place(
+        session_id=session.pk, session=session, attendee=attendee_details("next@coventry.gov.uk")
+    )
+
+    # Assert: the locked path counted afresh
+    assert booking.status == Booking.Status.CONFIRMED

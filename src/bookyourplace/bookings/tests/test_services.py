@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from bookyourplace.bookings import services
 from bookyourplace.bookings.availability import availability
-from bookyourplace.bookings.links import manage_token
+from bookyourplace.bookings.links import find_booking_by_token, manage_token
 from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications.models import Email
 from bookyourplace.programmes.models import Programme, Session
@@ -175,7 +175,7 @@ def test_cancel_booking_is_refused_after_the_session_starts(session, attendee_de
 def test_find_booking_by_token_returns_the_booking(session, attendee_details):
     booking = services.book_place(session_id=session.pk, attendee=attendee_details())
 
-    assert services.find_booking_by_token(manage_token(booking)) == booking
+    assert find_booking_by_token(manage_token(booking)) == booking
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ import re
 import pytest
 
 from bookyourplace.bookings import tokens
-from bookyourplace.bookings.links import manage_token
+from bookyourplace.bookings.links import find_booking_by_token, manage_token
 from bookyourplace.bookings.models import Booking
-from bookyourplace.bookings.services import book_place, find_booking_by_token
+from bookyourplace.bookings.services import book_place
 
 BASE64URL_32 = re.compile(r"^[A-Za-z0-9_-]{32}$")
 
