@@ -99,6 +99,9 @@ def book_place(
     email = normalise_email(attendee.email)
     if session is None or session.pk != session_id:
         session = Session.objects.select_related("programme").filter(pk=session_id).first()
+    refusal = _refusal_as_shown(session=session, email=email, join_waiting_list=join_waiting_list, now=now)
+    if refusal is not None:
+        raise refusal
     booking = _book_a_free_place(
         session=session, attendee=attendee, email=email, actor=actor, now=now, address_proven=address_proven
     )
@@ -118,6 +121,26 @@ def book_place(
         # Raised after the transaction commits, so a re-sent manage link is kept.
         raise outcome
     return outcome
+
+
+def _refusal_as_shown(
+    *, session: Session | None, email: str, join_waiting_list: bool, now: datetime
+) -> BookingError | None:
+    """When the caller counted the session's places as its public pages show them (the
+    booking form's POST does, at the pages' version, which every change to what they show
+    raises) and no newcomer could have a place (full, closed, cancelled), the answer a
+    moment's earlier read would give, without queueing for the session's lock: in a rush on
+    the last places, that is most people. Someone already on a full session has their link
+    re-sent, as under the lock. None: decide as usual."""
+    if session is None or getattr(session, "places_taken", None) is None:
+        return None
+    refusal = refusal_for(availability(session, now=now).state, join_waiting_list=join_waiting_list)
+    if isinstance(refusal, SessionFull):
+        existing = Booking.objects.filter(session=session, email=email, status__in=Booking.ACTIVE_STATUSES).first()
+        if existing is not None:
+            with transaction.atomic():
+                resend_manage_link(booking=Booking.objects.select_for_update().get(pk=existing.pk), now=now)
+    return refusal
 
 
 def _book_under_the_lock(

@@ -5,6 +5,7 @@ their own address, and the pages still say what is true now."""
 import re
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 
@@ -108,3 +109,35 @@ def test_a_booking_posted_after_the_session_was_cancelled_is_refused(session, cl
     # Assert
     assert answer.status_code == 409
     assert not Booking.objects.filter(email="second@coventry.gov.uk").exists()
+
+
+def test_a_place_freed_after_the_form_said_full_goes_to_the_next_person_who_posts(make_session, attendee_details):
+    # Arrange: the only place is taken, and a post is refused as the pages show it
+    session = make_session(capacity=1)
+    first = services.book_place(session_id=session.pk, attendee=attendee_details("first@coventry.gov.uk"))
+    assert Client().post(book_url(session), booking_form_data(email="early@coventry.gov.uk")).status_code == 409
+
+    # Act: the place is freed (which raises the pages' version), then someone posts
+    services.cancel_booking(booking_id=first.pk)
+    answer = Client().post(book_url(session), booking_form_data(email="next@coventry.gov.uk"))
+
+    # Assert
+    assert answer.status_code == 302
+    assert Booking.objects.get(email="next@coventry.gov.uk").status == Booking.Status.CONFIRMED
+
+
+def test_someone_already_booked_on_a_full_session_is_told_it_is_full_and_sent_their_link(
+    make_session, attendee_details, run_worker
+):
+    session = make_session(capacity=1)
+    services.book_place(session_id=session.pk, attendee=attendee_details("booked@coventry.gov.uk"))
+    run_worker()
+    mail.outbox.clear()
+
+    answer = Client().post(book_url(session), booking_form_data(email="booked@coventry.gov.uk"))
+    run_worker()
+
+    assert answer.status_code == 409
+    assert [m.subject.split(":")[0] for m in mail.outbox if m.to == ["booked@coventry.gov.uk"]] == [
+        "Manage your booking"
+    ]
