@@ -6,7 +6,7 @@ With CI=true nothing that needs PostgreSQL, the browser or their tools is skippe
 (`core/testing: unavailable`; scripts/test-postgres.sh for the PostgreSQL run itself).
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from unittest import mock
 
 import pytest
@@ -49,7 +49,10 @@ def programme(organiser):
 @pytest.fixture
 def make_session(programme):
     def make(**overrides):
-        starts = overrides.pop("starts_at", (timezone.now() + timedelta(days=30)).replace(second=0, microsecond=0))
+        # At 10:00 local time, a month ahead: a session never runs past midnight, whatever
+        # the hour the tests run (the session form takes one date and two times).
+        day = (timezone.now() + timedelta(days=30)).astimezone(programme.tz).date()
+        starts = overrides.pop("starts_at", datetime.combine(day, time(10, 0), tzinfo=programme.tz))
         fields = {
             "programme": programme,
             "title": "Self-Initiated Terrorism",
