@@ -70,6 +70,7 @@ migrate: setup
 
 demo: migrate
 	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py load_demo_past_week
 	DEBUG=1 $(PY) manage.py demo_organiser > var/organiser-login.txt
 
 run: demo

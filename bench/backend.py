@@ -20,6 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import attendance  # noqa: E402  (after a session: a Teams report at size, the live register)
 import cycle  # noqa: E402  (the booking cycle against bare Django)
 import launch  # noqa: E402  (the Prevent Week launch and the memory rounds)
 from load import Client, PostLoad, booking_fields, booking_load, rush, wrk  # noqa: E402
@@ -535,7 +536,7 @@ def service_env(database_url: str, port: int, smtp_port: int, var_dir: Path, cac
 SECRET_KEY = secrets.token_urlsafe(50)
 
 
-ALL_PHASES = ("pages", "cycle", "booking", "rush", "launch", "memory", "email", "scale")
+ALL_PHASES = ("pages", "cycle", "booking", "rush", "launch", "memory", "email", "scale", "attendance")
 
 
 def run(backend: str, out: Path, phases: tuple[str, ...] = ALL_PHASES) -> dict:
@@ -603,6 +604,8 @@ def run(backend: str, out: Path, phases: tuple[str, ...] = ALL_PHASES) -> dict:
             results["email"] = measure_email(data, smtp)
         if "scale" in phases:
             results["scale"] = measure_scale(port, service, data)
+        if "attendance" in phases:
+            results["attendance"] = attendance.measure_attendance(data, log)
         results["task_workers"] = len(service.task_workers())
         results["web_workers"] = len(service.gunicorn_workers())
     except Exception:

@@ -39,6 +39,8 @@ TARGETS = {
     "dashboard": "< 1 s",
     "report": "< 1 s",
     "export": "< 200 MB",
+    "teams_import": "< 2 s",
+    "register_tick": "< 100 ms",
 }
 
 
@@ -277,7 +279,37 @@ def rows_for(r: dict) -> list[tuple[str, str, str, str, str, str]]:
             ),
         )
     )
-    return rows
+    return rows + attendance_rows(r)
+
+
+def attendance_rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
+    """After a session (bench/attendance.py): server-side time, measured in-process."""
+    teams = _get(r, "attendance", "teams_import") or {}
+    tick = _get(r, "attendance", "register_tick") or {}
+
+    def p50_p99(part: dict, spec: str) -> str:
+        if not part or part.get("error") or part.get("skipped"):
+            return part.get("error") or part.get("skipped") or "–"
+        return f"p50 {_fmt(part.get('p50_ms'), spec)} / p99 {_fmt(part.get('p99_ms'), spec)} ms (in-process)"
+
+    return [
+        (
+            "Teams report, 1,000 people: read + preview",
+            p50_p99(teams, ".0f"),
+            "",
+            "",
+            TARGETS["teams_import"],
+            _yes(teams.get("met") if "met" in teams else None),
+        ),
+        (
+            "Live register of 300: one tick",
+            p50_p99(tick, ".1f"),
+            "",
+            "",
+            TARGETS["register_tick"],
+            _yes(tick.get("met") if "met" in tick else None),
+        ),
+    ]
 
 
 def launch_rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
@@ -412,7 +444,7 @@ def main() -> int:
     parser.add_argument("--table", type=Path, help="print the table of a saved run and stop")
     parser.add_argument("--label", default="", help="a word saved with the results, e.g. 'before'")
     parser.add_argument(
-        "--phases", default="", help="only these phases: pages,cycle,booking,rush,launch,memory,email,scale"
+        "--phases", default="", help="only these phases: pages,cycle,booking,rush,launch,memory,email,scale,attendance"
     )
     args = parser.parse_args()
     if args.table:

@@ -23,6 +23,13 @@ cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk", "govuk-frontend.
 cpSync(join(govuk, "assets", "images"), join(out, "govuk", "assets", "images"), { recursive: true });
 cpSync(join(root, "assets", "js", "app.mjs"), join(out, "js", "app.mjs"));
 cpSync(join(root, "assets", "js", "message-progress.mjs"), join(out, "js", "message-progress.mjs"));
+// The live register: filter as you type, tick without a reload.
+cpSync(join(root, "assets", "js", "register.js"), join(out, "js", "register.js"));
+// The check-in scanner, and the QR reader it loads where the browser has no BarcodeDetector.
+cpSync(join(root, "assets", "js", "scan.js"), join(out, "js", "scan.js"));
+cpSync(join(root, "node_modules", "jsqr", "dist", "jsQR.js"), join(out, "js", "jsQR.js"));
+// The Teams report upload: its progress bar, then "Reading the report…".
+cpSync(join(root, "assets", "js", "teams_import.js"), join(out, "js", "teams_import.js"));
 cpSync(join(root, "assets", "favicon.svg"), join(out, "images", "favicon.svg"));
 cpSync(join(root, "assets", "favicon.ico"), join(out, "images", "favicon.ico"));
 console.log(`Built ${out}`);

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "bookyourplace.programmes",
     "bookyourplace.bookings",
     "bookyourplace.notifications",
+    "bookyourplace.attendance",
+    "bookyourplace.feedback",
+    "bookyourplace.certificates",
     "bookyourplace.privacy",
     "bookyourplace.reports",
     "bookyourplace.accounts",
@@ -322,6 +325,9 @@ LOGGING = {
         "django.server": {"handlers": [], "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint (certificates, sign-in sheets) logs each step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -335,6 +341,9 @@ BYP_MANAGE_LINK_RESEND_SECONDS = env.int("BYP_MANAGE_LINK_RESEND_SECONDS", defau
 # "Confirm your email address first": how long a new booking's place is held for the
 # person to open the emailed link before it is released (issue 10, point 5).
 BYP_EMAIL_CONFIRMATION_MINUTES = env.int("BYP_EMAIL_CONFIRMATION_MINUTES", default=30)
+# The largest Teams attendance report an organiser may upload (read in memory, never stored);
+# a 1,000-person report is well under 1 MB.
+BYP_TEAMS_REPORT_MAX_BYTES = env.int("BYP_TEAMS_REPORT_MAX_BYTES", default=5 * 1024 * 1024)
 
 # --- Cache ----------------------------------------------------------------------------------
 # The public programme and session pages are cached (public/page_cache.py) and checked
@@ -379,4 +388,11 @@ BYP_RATE_LIMITS = {
     # Back-office password reset, per client address and per email address.
     "password_reset_per_address": env.str("BYP_RATE_LIMIT_PASSWORD_RESET_PER_ADDRESS", default="20/1h"),
     "password_reset_per_email": env.str("BYP_RATE_LIMIT_PASSWORD_RESET_PER_EMAIL", default="5/1h"),
+    # Checking a certificate code (each lookup form post and each verification page), per
+    # client address. An employer checking a team's certificates, two counts each, stays well
+    # under it; a script guessing codes (2^50 of them) would take hundreds of thousands of years
+    # to hit any certificate from one address.
+    "certificate_checks_per_address": env.str(
+        "BYP_RATE_LIMIT_CERTIFICATE_CHECKS_PER_ADDRESS", default="100/10m,1000/1d"
+    ),
 }

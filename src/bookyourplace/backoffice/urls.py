@@ -1,5 +1,6 @@
 from django.urls import path
 
+from bookyourplace.backoffice import urls_check_in, urls_feedback, urls_register, urls_teams
 from bookyourplace.backoffice.views import (
     approvals,
     audit,
@@ -105,4 +106,9 @@ urlpatterns = [
     path("sessions/<id:session_id>/approvals/decide/", approvals.decide, name="approvals_decide"),
     path("sessions/<id:session_id>/waiting-list/", waiting_list.waiting_list, name="waiting_list"),
     path("programmes/<id:programme_id>/rules/", programme_rules.programme_rules, name="programme_rules"),
+    # After the session: registers, check-in, Teams reports, feedback
+    *urls_register.urlpatterns,
+    *urls_check_in.urlpatterns,
+    *urls_teams.urlpatterns,
+    *urls_feedback.urlpatterns,
 ]

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _lazy
 
-from bookyourplace.bookings import invites, messaging
+from bookyourplace.bookings import check_in, invites, messaging
 from bookyourplace.bookings.availability import waiting_position
 from bookyourplace.bookings.emails import ONLY_WHILE_CONFIRMED, EmailKind
 from bookyourplace.bookings.joining import joining_details_for
@@ -19,6 +19,7 @@ from bookyourplace.bookings.models import Booking
 from bookyourplace.core.formatting import date_and_time, session_date, time_range
 from bookyourplace.core.site import from_address, site_host
 from bookyourplace.notifications.composing import Composer
+from bookyourplace.notifications.inline_images import EmailWithInlineImages
 from bookyourplace.notifications.invite_email import InviteEmail
 from bookyourplace.notifications.models import Email
 
@@ -39,6 +40,17 @@ _SUBJECTS = {
     EmailKind.REMINDER: _lazy("Reminder: %(title)s, %(when)s"),
     EmailKind.EMAIL_CONFIRMATION: _lazy("Confirm your email address to keep your place: %(title)s"),
 }
+
+
+# The emails that confirm a place (at booking, from the waiting list, after approval, or
+# re-sent) carry the QR code to show at the door.
+_WITH_CHECK_IN_CODE = (EmailKind.CONFIRMATION, EmailKind.APPROVED)
+
+
+def _check_in_code_cid(email: Email, booking: Booking) -> str:
+    if email.kind not in _WITH_CHECK_IN_CODE or not check_in.has_check_in_code(booking):
+        return ""
+    return f"check-in-code.{booking.reference}@{site_host()}"
 
 
 def _subject(email: Email, booking: Booking, context: dict) -> str:
@@ -89,6 +101,7 @@ def render_email(email: Email, booking: Booking) -> EmailMultiAlternatives:
         "waiting_position": waiting_position(booking) if booking.is_waiting else None,
         "offer_deadline": date_and_time(booking.offer_expires_at, programme.tz) if booking.offer_expires_at else "",
         "hold_deadline": date_and_time(booking.hold_expires_at, programme.tz) if booking.hold_expires_at else "",
+        "check_in_code_cid": _check_in_code_cid(email, booking),
     }
     with translation.override(settings.LANGUAGE_CODE):
         if email.kind == EmailKind.MESSAGE:
@@ -98,14 +111,7 @@ def render_email(email: Email, booking: Booking) -> EmailMultiAlternatives:
             subject = _subject(email, booking, context)
         text = render_to_string(f"bookings/email/{email.kind}.txt", context)
         html = render_to_string(f"bookings/email/{email.kind}.html", context)
-    message_kwargs = {
-        "subject": subject,
-        "body": text,
-        "from_email": from_address(organiser.name),
-        "to": [email.to],
-        "reply_to": [organiser.contact_email],
-        "headers": {"Message-ID": f"<{email.message_id_local_part}@{site_host()}>"},
-    }
+    message_kwargs = _message_fields(email, organiser, subject=subject, text=text)
     if email.invite_method:
         invite = invites.build_invite(
             booking=booking,
@@ -117,6 +123,50 @@ def render_email(email: Email, booking: Booking) -> EmailMultiAlternatives:
         message.attach_alternative(html, "text/html")
         message.attach("invite.ics", invite, "application/ics")
     else:
-        message = EmailMultiAlternatives(**message_kwargs)
+        message = EmailWithInlineImages(**message_kwargs)
         message.attach_alternative(html, "text/html")
+    if context["check_in_code_cid"]:
+        message.attach_inline_image(
+            check_in.qr_code_png(booking), cid=context["check_in_code_cid"], filename="check-in-code.png"
+        )
+    return message
+
+
+def _message_fields(email: Email, organiser, *, subject: str, text: str) -> dict:
+    """From the organiser (replies go to them), to the one address, with the outbox row's
+    own Message-ID so a retried send is recognisably the same message."""
+    return {
+        "subject": subject,
+        "body": text,
+        "from_email": from_address(organiser.name),
+        "to": [email.to],
+        "reply_to": [organiser.contact_email],
+        "headers": {"Message-ID": f"<{email.message_id_local_part}@{site_host()}>"},
+    }
+
+
+def session_email(email: Email, booking: Booking, *, subject, template: str, **extra) -> EmailMultiAlternatives:
+    """An email about a booking's session from another app (a no-show note, a feedback
+    request): ``template``.txt and .html rendered with the session's details and ``extra``,
+    sent as the booking emails are."""
+    session = booking.session
+    programme = session.programme
+    organiser = programme.organiser
+    context = {
+        "email": email,
+        "booking": booking,
+        "session": session,
+        "programme": programme,
+        "organiser": organiser,
+        "programme_url": settings.SITE_URL + programme.get_absolute_url(),
+        "date": session_date(session.starts_at, programme.tz),
+        "time_range": time_range(session.starts_at, session.ends_at, programme.tz),
+        **extra,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = str(subject) % {"title": session.title}
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(**_message_fields(email, organiser, subject=subject, text=text))
+    message.attach_alternative(html, "text/html")
     return message

@@ -44,3 +44,21 @@ def find_booking_by_token(token: str) -> Booking | None:
     if booking is None or not tokens.token_matches(token, stored_hash=booking.manage_token_hash):
         return None
     return booking
+
+
+def purpose_token(booking: Booking, *, purpose: str) -> str:
+    """The booking's token for one purpose ("check-in", "feedback"): see tokens.purpose_token."""
+    return tokens.purpose_token(reference=booking.reference, seed=booking.manage_token_seed, purpose=purpose)
+
+
+def find_booking_by_purpose_token(token: str, *, purpose: str) -> Booking | None:
+    """The booking a token for this purpose belongs to, or None for a wrong or made-up one
+    (a manage token or another purpose's token included)."""
+    parts = tokens.split_purpose_token(token)
+    if parts is None:
+        return None
+    reference, secret = parts
+    booking = Booking.objects.select_related("session__programme__organiser").filter(reference=reference).first()
+    if booking is None or not tokens.purpose_secret_matches(secret, seed=booking.manage_token_seed, purpose=purpose):
+        return None
+    return booking

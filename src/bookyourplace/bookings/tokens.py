@@ -37,3 +37,33 @@ def looks_like_token(value: str) -> bool:
 
 def token_matches(token: str, *, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_token(token), stored_hash)
+
+
+# Links for one purpose each (the check-in QR code, the feedback survey): "<reference>.<secret>",
+# the secret an HMAC of the booking's seed under the purpose's own salt. Rebuilt when needed,
+# never stored; not the manage token and not one another's, so a forwarded survey link or a
+# photographed QR code gives nothing but its purpose. The reference finds the booking by an
+# indexed read; the secret is compared in constant time.
+PURPOSE_SECRET_LENGTH = 22  # base64url characters: 132 bits
+_PURPOSE_SEPARATOR = "."
+
+
+def purpose_secret(seed: str, *, purpose: str) -> str:
+    digest = salted_hmac(f"bookyourplace.{purpose}", seed, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).decode()[:PURPOSE_SECRET_LENGTH]
+
+
+def purpose_token(*, reference: str, seed: str, purpose: str) -> str:
+    return f"{reference}{_PURPOSE_SEPARATOR}{purpose_secret(seed, purpose=purpose)}"
+
+
+def split_purpose_token(token: str) -> tuple[str, str] | None:
+    """(reference, secret) if the token has the shape of a purpose token, else None."""
+    reference, _, secret = (token or "").strip().rpartition(_PURPOSE_SEPARATOR)
+    if not reference or len(secret) != PURPOSE_SECRET_LENGTH or len(reference) > 12:
+        return None
+    return reference, secret
+
+
+def purpose_secret_matches(secret: str, *, seed: str, purpose: str) -> bool:
+    return hmac.compare_digest(purpose_secret(seed, purpose=purpose), secret)

@@ -38,6 +38,8 @@ def whole_number_field(
 _CONTROL_CLASSES = {
     "textarea": "govuk-textarea",
     "select": "govuk-select",
+    "clearablefile": "govuk-file-upload",
+    "file": "govuk-file-upload",
 }
 
 
@@ -76,7 +78,9 @@ class GovukBoundField(BoundField):
         if self.is_choice_group:
             return attrs
         base = _CONTROL_CLASSES.get(self.widget_type, "govuk-input")
-        classes = [base, attrs.get("class", "")]
+        # The widget's own classes (a width such as govuk-input--width-5) are kept: the attrs
+        # returned here replace the widget's, they are not merged with them.
+        classes = [base, (widget or self.field.widget).attrs.get("class", ""), attrs.get("class", "")]
         if self.errors:
             classes.append(f"{base}--error")
         attrs["class"] = " ".join(c for c in classes if c)

@@ -6,7 +6,7 @@ reset link's, and a ``token=`` may ride in a query string. Every log line the se
 worker's lines) goes through ``mask_secrets`` first: ``MaskSecrets`` is on every handler in
 settings.LOGGING, and ``GunicornLogger`` puts it on gunicorn's handlers (scripts/serve.sh).
 
-A new secret-bearing URL (a QR check-in link, say) adds one line to ``SECRET_PATTERNS``.
+A new secret-bearing URL adds one line to ``SECRET_PATTERNS``.
 """
 
 import logging
@@ -26,6 +26,13 @@ _SEGMENT = r"(?:(?!%2[Ff])[^/\s?#&\"'<>])+"
 SECRET_PATTERNS = [
     # The manage link: /booking/<token>/..., and its calendar, cancel and accept pages.
     (re.compile(rf"({_SLASH}booking{_SLASH}){_SEGMENT}"), rf"\1{MASK}"),
+    # The QR code's check-in link: /backoffice/check-in/<reference>.<secret>/
+    (re.compile(rf"({_SLASH}check-in{_SLASH}){_SEGMENT}"), rf"\1{MASK}"),
+    # A certificate's verification page and download: /certificates/<code>/
+    (re.compile(rf"({_SLASH}certificates{_SLASH}){_SEGMENT}"), rf"\1{MASK}"),
+    # The feedback survey's link: /feedback/<reference>.<secret>/ and its thank-you page (the
+    # back office's /programmes/<id>/feedback/questions/ has no secret and is left as it is).
+    (re.compile(rf"({_SLASH}feedback{_SLASH})(?!questions(?:{_SLASH}|$|[\s?#\"'])){_SEGMENT}"), rf"\1{MASK}"),
     # Password reset and set-password links: /backoffice/password-reset/<uidb64>/<token>/
     # (Django's own "set-password" step, which keeps the token in the session, is left as it is).
     (

@@ -29,17 +29,31 @@ class Composer:
 
 
 _composers: dict[type[Model], Composer] = {}
+# Emails of one kind about another app's things (a feedback request about a booking): that
+# app writes them, with the owner's loader.
+_kind_composers: dict[tuple[type[Model], str], Composer] = {}
 
 
-def register_composer(model: type[Model], composer: Composer) -> None:
-    _composers[model] = composer
+def register_composer(model: type[Model], composer: Composer, *, kinds: Iterable[str] = ()) -> None:
+    """Say how emails about ``model`` are written: all of them, or only those of ``kinds``."""
+    if not kinds:
+        _composers[model] = composer
+    for kind in kinds:
+        _kind_composers[model, kind] = composer
 
 
-def composer_for(about_type_id: int) -> Composer:
+def composer_for(about_type_id: int, kind: str = "") -> Composer:
     model = ContentType.objects.get_for_id(about_type_id).model_class()
+    try:
+        return _kind_composers[model, kind]
+    except KeyError:
+        pass
     try:
         return _composers[model]
     except KeyError:
+        for (kind_model, _kind), composer in _kind_composers.items():
+            if kind_model is model:
+                return composer
         raise LookupError(f"No app registered how to write email about {model!r}") from None
 
 
@@ -62,7 +76,7 @@ def load_about(emails: Iterable[Email]) -> dict[tuple[int, int], Any]:
 def compose(email: Email, about: Any) -> EmailMessage | None:
     """The message for this email; None if it is no longer wanted, or what it was about has
     gone since it was queued (an erased booking)."""
-    composer = composer_for(email.about_type_id)
+    composer = composer_for(email.about_type_id, email.kind)
     if about is None:
         return None
     return composer.compose(email, about)

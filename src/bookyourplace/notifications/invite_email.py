@@ -2,8 +2,10 @@
 
 from django.core.mail import EmailMultiAlternatives
 
+from bookyourplace.notifications.inline_images import InlineImages
 
-class InviteEmail(EmailMultiAlternatives):
+
+class InviteEmail(InlineImages, EmailMultiAlternatives):
     """An email whose text/calendar alternative carries its iTIP method.
 
     Outlook only treats a message as a meeting request (or a cancellation) when the MIME

@@ -62,6 +62,10 @@ class ProgrammeRules(TypedDict, total=False):
     cancellation_cutoff_hours: int
     reminder_days: str
     joining_reminder_minutes: int
+    # After the session: what counts as attended, and certificates of attendance.
+    attendance_threshold_percent: int
+    certificates_enabled: bool
+    certificate_needs_feedback: bool
 
 
 PROGRAMME_RULES = tuple(ProgrammeRules.__annotations__)

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import nh3
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -105,6 +105,17 @@ class Programme(models.Model):
     # Reminder schedule: days before the start, and a "starting soon" email with the joining link.
     reminder_days = models.CharField(_("reminders (days before)"), max_length=50, default="5,1", blank=True)
     joining_reminder_minutes = models.PositiveIntegerField(_("joining reminder (minutes before)"), default=60)
+    # After the session: present for at least this share of it counts as attended (a Teams
+    # report's minutes); less is "partly attended".
+    attendance_threshold_percent = models.PositiveSmallIntegerField(
+        _("attended means present for at least (per cent of the session)"),
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    # Certificates of attendance: offered to people who attended; optionally only once they
+    # have given their feedback.
+    certificates_enabled = models.BooleanField(_("offer certificates of attendance"), default=True)
+    certificate_needs_feedback = models.BooleanField(_("only after the attendee has given feedback"), default=False)
     # Raised by every change a visitor could see on the public pages (a booking, a session,
     # the programme itself): the cached pages are kept under it (programmes/page_version.py).
     page_version = models.PositiveBigIntegerField(default=0, editable=False)

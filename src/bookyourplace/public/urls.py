@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookyourplace.public import views
+from bookyourplace.public import urls_certificates, urls_feedback, views
 
 app_name = "public"
 
@@ -22,4 +22,6 @@ urlpatterns = [
     path("booking/<str:token>/cancel/", views.cancel, name="cancel"),
     path("booking/<str:token>/accept/", views.accept_offer, name="accept_offer"),
     path("booking/<str:token>/confirm-email/", views.confirm_email, name="confirm_email"),
+    *urls_feedback.urlpatterns,
+    *urls_certificates.urlpatterns,
 ]

@@ -34,6 +34,7 @@ from bookyourplace.privacy.services import actor_for
 from bookyourplace.programmes.models import Organiser, Programme, Session
 from bookyourplace.public import errors, page_cache
 from bookyourplace.public.forms import CancelBookingForm
+from bookyourplace.public.manage_extras import manage_page_extras
 
 logger = logging.getLogger(__name__)
 
@@ -299,6 +300,7 @@ def manage(request, token):
         "position": places.waiting_position(booking) if booking.is_waiting else None,
         "offer_open": booking.is_offered and timezone.now() < booking.offer_expires_at,
         "email_confirmation_open": email_confirmation.can_confirm_email(booking),
+        **manage_page_extras(booking, token=token),
     }
     return _private(render(request, "public/manage.html", context))
 

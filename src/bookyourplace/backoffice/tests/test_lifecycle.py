@@ -134,6 +134,7 @@ def test_booking_rules_form_saves_and_validates(client, coordinator, programme):
         "cancellation_cutoff_hours": "48",
         "reminder_days": "1, 7",
         "joining_reminder_minutes": "30",
+        "attendance_threshold_percent": "75",
     }
 
     refused = client.post(url, rules)
@@ -159,6 +160,7 @@ def test_booking_rules_ask_whether_email_addresses_are_confirmed_first(client, c
         "cancellation_cutoff_hours": "0",
         "reminder_days": "",
         "joining_reminder_minutes": "60",
+        "attendance_threshold_percent": "75",
     }
 
     page = text_of(client.get(url))

@@ -20,6 +20,9 @@ from django.urls import NoReverseMatch, get_resolver, reverse
 
 from bookyourplace.accounts.models import Role
 from bookyourplace.accounts.testing import make_person, sign_in_as
+from bookyourplace.attendance.services import add_walk_in
+from bookyourplace.bookings.check_in import check_in_token
+from bookyourplace.privacy.services import SYSTEM
 from bookyourplace.programmes.models import Organiser, Programme
 
 GET, POST = "GET", "POST"
@@ -61,6 +64,28 @@ MATRIX = [
     ("approvals_decide",       POST, "session in A",   302,   302,   404,   403,    403),
     ("waiting_list",           GET,  "session in A",   200,   200,   404,   200,    403),
     ("programme_rules",        GET,  "A",              200,   200,   404,   403,    403),
+    ("session_feedback",       GET,  "session in A",   200,   200,   404,   200,    403),
+    ("session_feedback_csv",   GET,  "session in A",   200,   200,   404,   200,    403),  # a viewer's has no names
+    ("programme_feedback",     GET,  "A",              200,   200,   404,   200,    403),
+    ("programme_feedback_csv", GET,  "A",              200,   200,   404,   200,    403),
+    ("feedback_questions",     GET,  "A",              200,   200,   404,   403,    403),
+    ("feedback_questions",     POST, "A",              200,   200,   404,   403,    403),  # no action: the page again
+    ("sign_in_sheet",          GET,  "session in A",   200,   200,   404,   403,    403),
+    ("sign_in_sheet_organiser", GET, "session in A",   200,   200,   404,   403,    403),
+    ("register",               GET,  "session in A",   200,   200,   404,   200,    403),
+    ("register_tick",          POST, "session in A",   302,   302,   404,   403,    403),  # nobody chosen: back to the register
+    ("register_walk_in",       POST, "session in A",   200,   200,   404,   403,    403),  # no name: the form's errors
+    ("register_walk_in_remove", POST, "walk-in in A",  302,   302,   404,   403,    403),
+    ("attendance",             GET,  "session in A",   200,   200,   404,   200,    403),
+    ("attendance_set",         POST, "mark in A",      302,   302,   404,   403,    403),  # no outcome: back, saying so
+    ("no_show_emails",         POST, "session in A",   302,   302,   404,   403,    403),  # not ended: back, saying so
+    ("scan",                   GET,  "session in A",   200,   200,   404,   403,    403),
+    ("scan_check_in",          POST, "session in A",   200,   200,   404,   403,    403),  # no reference: the form's error
+    ("teams_import",           GET,  "session in A",   200,   200,   404,   403,    403),
+    ("teams_import",           POST, "session in A",   200,   200,   404,   403,    403),  # no file: the form's error
+    ("teams_import_save",      POST, "session in A",   302,   302,   404,   403,    403),  # no preview: back to upload
+    ("check_in",               GET,  "code in A",      200,   200,   404,   403,    403),
+    ("check_in",               POST, "code in A",      302,   302,   404,   403,    403),
     ("people",                 GET,  None,             200,   403,   403,   403,    403),
     ("person_new",             GET,  None,             200,   403,   403,   403,    403),
     ("person_edit",            GET,  "colleague",      200,   403,   403,   403,    403),
@@ -92,6 +117,25 @@ MATRIX = [
     ("approvals_decide",       POST, "session in X",   404,   404,   404,   404,    403),
     ("waiting_list",           GET,  "session in X",   404,   404,   404,   404,    403),
     ("programme_rules",        GET,  "X",              404,   404,   404,   404,    403),
+    ("session_feedback",       GET,  "session in X",   404,   404,   404,   404,    403),
+    ("session_feedback_csv",   GET,  "session in X",   404,   404,   404,   404,    403),
+    ("programme_feedback",     GET,  "X",              404,   404,   404,   404,    403),
+    ("programme_feedback_csv", GET,  "X",              404,   404,   404,   404,    403),
+    ("feedback_questions",     GET,  "X",              404,   404,   404,   404,    403),
+    ("sign_in_sheet",          GET,  "session in X",   404,   404,   404,   404,    403),
+    ("sign_in_sheet_organiser", GET, "session in X",   404,   404,   404,   404,    403),
+    ("register",               GET,  "session in X",   404,   404,   404,   404,    403),
+    ("register_tick",          POST, "session in X",   404,   404,   404,   404,    403),
+    ("register_walk_in",       POST, "session in X",   404,   404,   404,   404,    403),
+    ("attendance",             GET,  "session in X",   404,   404,   404,   404,    403),
+    ("attendance_set",         POST, "mark in X",      404,   404,   404,   404,    403),
+    ("no_show_emails",         POST, "session in X",   404,   404,   404,   404,    403),
+    ("scan",                   GET,  "session in X",   404,   404,   404,   404,    403),
+    ("scan_check_in",          POST, "session in X",   404,   404,   404,   404,    403),
+    ("teams_import",           GET,  "session in X",   404,   404,   404,   404,    403),
+    ("teams_import",           POST, "session in X",   404,   404,   404,   404,    403),
+    ("teams_import_save",      POST, "session in X",   404,   404,   404,   404,    403),
+    ("check_in",               POST, "code in X",      404,   404,   404,   404,    403),
     ("person_edit",            GET,  "person at X",    404,   403,   403,   403,    403),
     ("person_switch_off",      POST, "person at X",    404,   403,   403,   403,    403),
     ("person_reset_two_factor", POST, "person at X",   404,   403,   403,   403,    403),
@@ -113,7 +157,12 @@ ARGUMENTS = {
     "session in X": lambda w: {"session_id": w["session in X"].pk},
     "booking in X": lambda w: {"booking_id": w["booking in X"].pk},
     "message in X": lambda w: {"message_id": w["message in X"].pk},
+    "code in A": lambda w: {"token": w["code in A"]},
+    "code in X": lambda w: {"token": w["code in X"]},
     "person at X": lambda w: {"member_id": w["person at X"].pk},
+    "walk-in in A": lambda w: {"session_id": w["session in A"].pk, "walk_in_id": w["walk-in in A"].pk},
+    "mark in A": lambda w: {"session_id": w["session in A"].pk, "booking_id": w["booking in A"].pk},
+    "mark in X": lambda w: {"session_id": w["session in X"].pk, "booking_id": w["booking in X"].pk},
 }
 
 
@@ -145,7 +194,7 @@ def world(organiser, programme, make_session, attendee_details):
         organiser=elsewhere, title="Their week", slug="their-week", status=Programme.Status.PUBLISHED
     )
     session_x = make_session(programme=x, title="Their session")
-    return {
+    world = {
         "A": programme,
         "session in A": session_a,
         "booking in A": book_place(session_id=session_a.pk, attendee=attendee_details("alex@coventry.gov.uk")),
@@ -164,6 +213,13 @@ def world(organiser, programme, make_session, attendee_details):
         "viewer": make_person(organiser, Role.VIEWER, email="viewer@coventry.gov.uk").user,
         "no staff record": User.objects.create_user("stray@coventry.gov.uk", "stray@coventry.gov.uk", "x"),
     }
+    # What a booking's QR code says (bookings/check_in.py): the check-in page's token.
+    world["code in A"] = check_in_token(world["booking in A"])
+    world["code in X"] = check_in_token(world["booking in X"])
+    world["walk-in in A"] = add_walk_in(session=session_a, first_name="Dee", last_name="Khan", actor=SYSTEM)
+    # The attendance page's correction of a booking's mark: its session and booking.
+    world["mark in A"], world["mark in X"] = world["booking in A"], world["booking in X"]
+    return world
 
 
 def _url(world, name, about) -> str:

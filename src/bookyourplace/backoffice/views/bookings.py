@@ -17,6 +17,7 @@ from bookyourplace.bookings import queries
 from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings.forms import BookingForm
 from bookyourplace.bookings.models import Booking, Sector
+from bookyourplace.certificates.services import certificate_status
 from bookyourplace.core.errors import DomainError
 from bookyourplace.core.forms import GovukForm
 from bookyourplace.privacy.models import AuditEvent
@@ -122,6 +123,7 @@ def booking_detail(request, booking_id):
             "session": booking.session,
             "programme": programme,
             "can_edit": permissions.can_edit(request.user, programme=programme),
+            "certificate_status": certificate_status(booking),
         },
     )
 

@@ -1,5 +1,6 @@
 """A programme's booking rules: who can book, confirming the email address, offers, the
-cancellation cut-off, reminders."""
+cancellation cut-off, reminders; and after the session, what counts as attended and whether
+attendees get a certificate."""
 
 from django import forms
 from django.contrib import messages
@@ -11,7 +12,7 @@ from bookyourplace.backoffice import errors
 from bookyourplace.backoffice.access import programme_for, staff_required
 from bookyourplace.bookings.reminders import parse_reminder_days
 from bookyourplace.core.errors import DomainError
-from bookyourplace.core.forms import GovukForm, whole_number_field
+from bookyourplace.core.forms import CheckboxField, GovukForm, whole_number_field
 from bookyourplace.privacy.services import actor_for
 from bookyourplace.programmes import editing
 from bookyourplace.programmes.models import ApprovalMode, EmailConfirmation
@@ -78,6 +79,30 @@ class ProgrammeRulesForm(GovukForm):
         invalid=gettext_lazy("Enter a whole number of minutes, like 60"),
         too_small=gettext_lazy("Enter 0 or more minutes"),
         too_big=gettext_lazy("Enter 1440 minutes (1 day) or fewer"),
+    )
+    attendance_threshold_percent = whole_number_field(
+        gettext_lazy("Attended means present for at least this percentage of the session"),
+        help_text=gettext_lazy(
+            "Used when you import a Teams attendance report: someone present for less is “partly attended”, "
+            "and only people who attended get a certificate. 75 means 45 minutes of an hour."
+        ),
+        min_value=1,
+        max_value=100,
+        required=gettext_lazy("Enter the percentage of the session, like 75"),
+        invalid=gettext_lazy("Enter a whole number from 1 to 100, like 75"),
+        too_small=gettext_lazy("Enter a percentage of 1 or more"),
+        too_big=gettext_lazy("Enter a percentage of 100 or less"),
+    )
+    certificates_enabled = CheckboxField(
+        legend=gettext_lazy("Certificates of attendance"),
+        label=gettext_lazy("Offer a certificate to everyone marked as attended, from their booking page"),
+        required=False,
+    )
+    certificate_needs_feedback = CheckboxField(
+        legend=gettext_lazy("Feedback before the certificate"),
+        label=gettext_lazy("Only once the attendee has given their feedback on the session"),
+        help_text=gettext_lazy("Certificates already issued stay valid whatever you choose here."),
+        required=False,
     )
 
     def clean(self):

@@ -85,8 +85,8 @@ def everything_in(sent) -> str:
     parsed = message_from_bytes(sent.message().as_bytes())
     texts = [str(value) for value in parsed.values()]
     for part in parsed.walk():
-        if part.is_multipart():
-            continue
+        if part.is_multipart() or part.get_content_maintype() == "image":
+            continue  # an image (the check-in QR code) holds no text; it encodes the check-in URL only
         payload = part.get_payload(decode=True) or b""
         texts.append(payload.decode(part.get_content_charset() or "utf-8"))
         if part.get_content_type() in ("text/calendar", "application/ics"):
