@@ -9,7 +9,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from bookyourplace.attendance.models import Attendance, Outcome
 from bookyourplace.bookings.email_content import session_email
+from bookyourplace.bookings.links import manage_url
 from bookyourplace.bookings.models import Booking
 from bookyourplace.core.errors import DomainError
 from bookyourplace.core.formatting import date_and_time
@@ -47,4 +49,12 @@ def render_email(email: Email, booking: Booking) -> EmailMultiAlternatives:
         template="feedback/email/feedback_request",
         feedback_url=feedback_url(booking),
         closes=date_and_time(services.closes_at(session), session.programme.tz),
+        # Where the certificate of attendance is: the booking page, for those who attended
+        # in full (certificates/services.py decides there; this only says where to look).
+        manage_url=manage_url(booking),
+        certificate_offered=session.programme.certificates_enabled and _attended_in_full(booking),
     )
+
+
+def _attended_in_full(booking: Booking) -> bool:
+    return Attendance.objects.filter(booking=booking, outcome=Outcome.ATTENDED).exists()

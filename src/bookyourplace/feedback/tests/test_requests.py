@@ -58,9 +58,34 @@ def test_attendees_who_came_are_emailed_a_link_to_the_survey_once(session, ended
     assert feedback_emails_to() == ["alex@coventry.gov.uk", "bea@coventry.gov.uk"]
     alex_email = next(m for m in mail.outbox if m.to == ["alex@coventry.gov.uk"])
     assert f"/feedback/{feedback_token(ended['alex'])}/" in alex_email.body
-    assert manage_token(ended["alex"]) not in alex_email.body
     assert session.title in alex_email.subject
     assert "Dear Alex" in alex_email.body
+
+
+def test_the_email_says_where_the_certificate_is_only_to_those_who_attended_in_full(
+    session, ended, run_worker, programme
+):
+    queue_feedback_requests()
+    run_worker()
+
+    alex_email = next(m for m in mail.outbox if m.to == ["alex@coventry.gov.uk"])
+    bea_email = next(m for m in mail.outbox if m.to == ["bea@coventry.gov.uk"])
+    assert "Your certificate of attendance is on your booking page" in alex_email.body
+    assert f"/booking/{manage_token(ended['alex'])}/" in alex_email.body
+    # Partly attended: no certificate, so no pointer to one (and no manage link in this email).
+    assert "certificate" not in bea_email.body
+    assert manage_token(ended["bea"]) not in bea_email.body
+
+
+def test_no_certificate_pointer_when_the_programme_offers_none(session, ended, run_worker, programme):
+    programme.certificates_enabled = False
+    programme.save()
+    queue_feedback_requests()
+    run_worker()
+
+    alex_email = next(m for m in mail.outbox if m.to == ["alex@coventry.gov.uk"])
+    assert "certificate" not in alex_email.body
+    assert manage_token(ended["alex"]) not in alex_email.body
 
 
 def test_the_worker_s_minute_by_minute_work_sends_the_requests(session, ended, run_worker):
