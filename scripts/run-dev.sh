@@ -21,6 +21,8 @@ cat <<MSG
 
   Public site:   ${SITE_URL}/
   Demo to book:  ${SITE_URL}/programmes/coventry-prevent-week-demo/
+  After a session: in the back office, "Coventry Prevent Week (Demo, last week)";
+                 a Teams attendance report to import is in var/demo/
   Back office:   ${SITE_URL}/backoffice/   sign in with $(cat var/organiser-login.txt)
   Emails:        kept as files in var/mail/ (nothing is really sent); the worker's log is var/worker.log
 
