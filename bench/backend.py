@@ -364,7 +364,8 @@ def _timed_get(client: Client, path: str, repeats: int) -> dict:
     times, sizes, statuses = [], [], set()
     for _ in range(repeats):
         begun = time.perf_counter()
-        status, body = client.get(path)
+        response = client.request("GET", path)
+        status, body = response.status, response.read()  # bytes: a PDF is not text
         times.append(time.perf_counter() - begun)
         sizes.append(len(body))
         statuses.add(status)
@@ -419,8 +420,98 @@ def measure_scale(port: int, service: Service, data: Data) -> dict:
             f"(status {results[name]['statuses']})"
         )
     results["export"] = _export(client, service, f"/backoffice/programmes/{programme.pk}/export.csv")
+    results["reports_history"] = _history_for_reports(data, programme, sessions)
+    reports = {
+        "reports": "/backoffice/reports/",
+        "evaluation_summary": "/backoffice/reports/evaluation/",
+        "report_pdf": f"/backoffice/reports/report.pdf?programme={programme.pk}",
+    }
+    for name, path in reports.items():
+        client.request("GET", path).read()  # once to warm up
+        results[name] = _timed_get(client, path, TIMED_REPEATS)
+        log(
+            f"{name}: median {results[name]['median_s'] * 1000:.0f} ms, max {results[name]['max_s'] * 1000:.0f} ms "
+            f"(status {results[name]['statuses']}, {results[name]['bytes']} bytes)"
+        )
     client.close()
     return results
+
+
+def _history_for_reports(data: Data, programme, sessions) -> dict:
+    """Give the reports something to count: half the sessions moved a month into the past, four
+    in five of their people marked (one in ten of those only partly), half of those who came
+    answering the survey (one in ten with a comment), and 300 organisations among everyone."""
+    from django.db.models import CharField, F, Value
+    from django.db.models.functions import Cast, Concat
+
+    from bookyourplace.attendance.models import Attendance
+    from bookyourplace.bookings.models import Booking
+    from bookyourplace.feedback.models import Answer, FeedbackRequest, Response, Role
+    from bookyourplace.feedback.services import questions_of, survey_for
+    from bookyourplace.programmes.models import Session
+
+    made = time.monotonic()
+    Booking.objects.filter(session__programme=programme).update(
+        organisation=Concat(Value("Organisation "), Cast(F("pk") % 300, output_field=CharField()))
+    )
+    past = sessions[: len(sessions) // 2]
+    for i, session in enumerate(past):
+        starts = data.now - timedelta(days=30, hours=-i)
+        Session.objects.filter(pk=session.pk).update(starts_at=starts, ends_at=starts + timedelta(hours=2))
+    questions = {q.role: q for q in questions_of(survey_for(programme)) if q.role}
+    comment = next(q for q in questions_of(survey_for(programme)) if not q.is_rating)
+    marks, asked, answered = [], [], []
+    rows = Booking.objects.filter(session__in=past).order_by("pk").values_list("pk", "session_id")
+    for n, (booking_id, session_id) in enumerate(rows.iterator(chunk_size=5000)):
+        if n % 5 == 4:
+            continue  # not marked: a no-show once the session is over
+        outcome = "partly_attended" if n % 10 == 3 else "attended"
+        marks.append(
+            Attendance(
+                booking_id=booking_id, session_id=session_id, outcome=outcome, method="by_hand", marked_at=data.now
+            )
+        )
+        asked.append(FeedbackRequest(booking_id=booking_id, session_id=session_id, queued_at=data.now))
+        if n % 2 == 0:
+            answered.append(
+                Response(booking_id=booking_id, session_id=session_id, submitted_at=data.now, changed_at=data.now)
+            )
+    Attendance.objects.bulk_create(marks, batch_size=5000)
+    FeedbackRequest.objects.bulk_create(asked, batch_size=5000)
+    Response.objects.bulk_create(answered, batch_size=5000)
+    answers = []
+    responses = Response.objects.filter(session__in=past).order_by("pk").values_list("pk", flat=True)
+    for n, response_id in enumerate(responses.iterator(chunk_size=5000)):
+        for role, rating in (
+            (Role.SATISFACTION, 3 + n % 3),
+            (Role.CONFIDENCE_BEFORE, 1 + n % 3),
+            (Role.CONFIDENCE_AFTER, 4),
+        ):
+            question = questions[role]
+            answers.append(Answer(response_id=response_id, question=question, rating=rating, wording=question.text))
+        if n % 10 == 0:
+            text = ("Too short", "More local case studies", "Useful examples")[n % 3]
+            answers.append(Answer(response_id=response_id, question=comment, text=text, wording=comment.text))
+        if len(answers) >= 5000:
+            Answer.objects.bulk_create(answers)
+            answers = []
+    Answer.objects.bulk_create(answers)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # The planner's statistics, as autovacuum would have them by the time anyone reads a
+        # report: without them, PostgreSQL guesses at tables just filled in bulk.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    history = {
+        "marks": len(marks),
+        "responses": len(answered),
+        "seconds": round(time.monotonic() - made, 1),
+    }
+    log(
+        f"history for the reports: {history['marks']} marks, {history['responses']} responses in {history['seconds']} s"
+    )
+    return history
 
 
 def _public_costs(port: int, programme, session, label: str, repeats: int = 20) -> dict:

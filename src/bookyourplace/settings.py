@@ -344,6 +344,9 @@ BYP_EMAIL_CONFIRMATION_MINUTES = env.int("BYP_EMAIL_CONFIRMATION_MINUTES", defau
 # The largest Teams attendance report an organiser may upload (read in memory, never stored);
 # a 1,000-person report is well under 1 MB.
 BYP_TEAMS_REPORT_MAX_BYTES = env.int("BYP_TEAMS_REPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# The largest list of an area's organisations an organiser may upload (coverage): a GIAS
+# extract for one local authority is under 1 MB, the whole of England's about 65 MB.
+BYP_COVERAGE_IMPORT_MAX_BYTES = env.int("BYP_COVERAGE_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
 
 # --- Cache ----------------------------------------------------------------------------------
 # The public programme and session pages are cached (public/page_cache.py) and checked

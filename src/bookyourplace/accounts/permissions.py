@@ -78,3 +78,20 @@ def can_manage_people(user: AnyUser) -> bool:
 
 def can_read_audit_log(user: AnyUser) -> bool:
     return role_of(user) == Role.ADMINISTRATOR
+
+
+def can_run_retention(user: AnyUser) -> bool:
+    """See what the retention schedule will anonymise, and run it now: administrators."""
+    return role_of(user) == Role.ADMINISTRATOR
+
+
+def can_answer_subject_access(user: AnyUser) -> bool:
+    """Look up, download and erase everything held about a person, across the organiser's
+    programmes: administrators only (it reaches programmes their colleagues run)."""
+    return role_of(user) == Role.ADMINISTRATOR
+
+
+def can_edit_organiser_pages(user: AnyUser) -> bool:
+    """The privacy notice and accessibility statement speak for the organiser: administrators
+    change them; everyone else on the staff may read them."""
+    return role_of(user) == Role.ADMINISTRATOR

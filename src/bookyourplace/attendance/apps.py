@@ -13,3 +13,9 @@ class AttendanceConfig(AppConfig):
         from bookyourplace.notifications.composing import register_composer
 
         register_composer(Booking, NO_SHOW_EMAILS, kinds=(NO_SHOW,))
+
+        # Walk-ins carry their own name and address: retention, subject access and erasure.
+        from bookyourplace.attendance.personal_data import HOLDER
+        from bookyourplace.privacy.personal_data import register_holder
+
+        register_holder(HOLDER)

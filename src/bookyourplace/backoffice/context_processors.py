@@ -1,4 +1,5 @@
 from bookyourplace.accounts import permissions
+from bookyourplace.privacy.subject_access import open_requests
 
 
 def backoffice(request):
@@ -14,4 +15,13 @@ def backoffice(request):
         "staff_role": permissions.role_of(user),
         "can_manage_people": permissions.can_manage_people(user),
         "can_read_audit_log": permissions.can_read_audit_log(user),
+        "can_answer_subject_access": permissions.can_answer_subject_access(user),
+        # Counted only if the navigation shows it (administrators): a template calls it.
+        "open_erasure_requests": lambda: _open_erasure_requests(user),
     }
+
+
+def _open_erasure_requests(user) -> int:
+    """Attendees' "Delete my details" requests waiting for this administrator's organiser."""
+    organiser_ids = None if user.is_superuser else permissions.organisers_for(user).values("pk")
+    return open_requests(organiser_ids=organiser_ids).count()

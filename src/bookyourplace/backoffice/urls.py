@@ -1,6 +1,16 @@
 from django.urls import path
 
-from bookyourplace.backoffice import urls_check_in, urls_feedback, urls_register, urls_teams
+from bookyourplace.backoffice import (
+    urls_check_in,
+    urls_coverage,
+    urls_feedback,
+    urls_organiser_pages,
+    urls_privacy,
+    urls_register,
+    urls_reports,
+    urls_subject_access,
+    urls_teams,
+)
 from bookyourplace.backoffice.views import (
     approvals,
     audit,
@@ -111,4 +121,13 @@ urlpatterns = [
     *urls_check_in.urlpatterns,
     *urls_teams.urlpatterns,
     *urls_feedback.urlpatterns,
+    # Reports and coverage
+    *urls_reports.urlpatterns,
+    *urls_coverage.urlpatterns,
+    # What the organiser publishes: the privacy notice and the accessibility statement
+    *urls_organiser_pages.urlpatterns,
+    # Retention: the dry run and running it now
+    *urls_privacy.urlpatterns,
+    # Subject access and erasure: what is held about a person, erase or keep it
+    *urls_subject_access.urlpatterns,
 ]

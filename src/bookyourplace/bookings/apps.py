@@ -12,3 +12,9 @@ class BookingsConfig(AppConfig):
         from bookyourplace.notifications.composing import register_composer
 
         register_composer(Booking, BOOKING_EMAILS)
+
+        # What a booking holds about a person, for retention, subject access and erasure.
+        from bookyourplace.bookings.personal_data import HOLDER
+        from bookyourplace.privacy.personal_data import register_holder
+
+        register_holder(HOLDER)

@@ -146,15 +146,21 @@ class BookingForm(GovukForm):
         error_messages={"required": _("Confirm that you agree to how we use your information")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organiser=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The notice of the organiser who runs the session: they are the data controller.
+        notice = (
+            reverse("public:organiser_privacy", kwargs={"organiser_slug": organiser.slug})
+            if organiser is not None
+            else reverse("public:privacy")
+        )
         self.fields["consent"].help_text = format_html(
             str(
                 _(
                     'Read the <a class="govuk-link" href="{}">privacy notice</a> to see how we use and keep your information.'
                 )
             ),
-            reverse("public:privacy"),
+            notice,
         )
 
     def filled_by_a_bot(self) -> bool:

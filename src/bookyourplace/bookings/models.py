@@ -81,6 +81,9 @@ class Booking(models.Model):
     # Approval: who decided, when, and the reason given for a rejection.
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
+    # Set when the person's details were removed (retention or erasure): the booking stays,
+    # for the counts, but is never shown as a person again (bookings/personal_data.py).
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The emails queued about this booking (the outbox knows no bookings: it names what each
     # email is about). Deleting a booking deletes its emails, addresses and all.
     emails = GenericRelation(
@@ -110,7 +113,7 @@ class Booking(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return f"{self.first_name} {self.last_name}".strip()
 
     @property
     def is_confirmed(self) -> bool:

@@ -7,7 +7,6 @@ run (two workers, a restart) does no harm.
 """
 
 import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.tasks import task
@@ -15,28 +14,16 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from bookyourplace.bookings import expiry, reminders
+from bookyourplace.core.periodic import run_registered_jobs
 from bookyourplace.notifications import delivery
 
 logger = logging.getLogger(__name__)
 
 INTERVAL = timedelta(seconds=60)
 
-# Jobs of apps above this one (the feedback emails after a session), registered in their
-# AppConfig.ready, since bookings may not import them. Each gets ``now``; one that fails is
-# logged and the others still run.
-_jobs: dict[str, Callable[..., object]] = {}
-
-
-def register_periodic_job(name: str, job: Callable[..., object]) -> None:
-    _jobs[name] = job
-
-
-def _run_registered_jobs(now: datetime) -> None:
-    for name, job in _jobs.items():
-        try:
-            job(now=now)
-        except Exception:
-            logger.exception("Periodic job %s failed", name)
+# Jobs of other apps (the feedback emails after a session, privacy's daily retention run)
+# are registered with core/periodic.py in their AppConfig.ready: bookings may not import the
+# apps above it, and privacy, below it, may not import bookings.
 
 
 @task(queue_name="default")
@@ -51,7 +38,7 @@ def run_once(*, now: datetime) -> dict:
     expired = expiry.expire_offers(now=now)
     released = expiry.release_unconfirmed_holds(now=now)
     queued = reminders.send_due_reminders(now=now)
-    _run_registered_jobs(now)
+    run_registered_jobs(now=now)
     # A safety net: emails a killed worker abandoned, or whose delivery run was lost.
     if delivery.recover_abandoned(now=now) or delivery.has_due_email(now=now):
         delivery.request_delivery()

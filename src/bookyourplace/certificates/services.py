@@ -101,6 +101,7 @@ class Verification:
     """What the public verification page may show of a certificate: nothing more."""
 
     code: str
+    # Empty once the holder's details are removed (retention or erasure): the page says so.
     name: str
     session_title: str
     session: Session
@@ -201,7 +202,7 @@ def verify(certificate: Certificate, *, now: datetime | None = None) -> Verifica
     status = certificate_status(booking, now=now)
     return Verification(
         code=certificate.grouped_code,
-        name=booking.full_name,
+        name="" if booking.anonymised_at else booking.full_name,
         session_title=booking.session.title,
         session=booking.session,
         valid=status.valid,

@@ -98,6 +98,26 @@ def _queue_for_session(session: Session, now: datetime) -> int:
     return queued
 
 
+def record_as_asked(*, bookings, asked_at: datetime) -> int:
+    """Count these bookings as asked for feedback at ``asked_at``, with no email: for history
+    loaded afterwards (the demo's past sessions), whose people were asked at the time. The
+    minute-by-minute job then passes them by, as it does anyone asked; someone marked later
+    is asked as usual. How many were not already counted as asked."""
+    bookings = list(bookings)
+    already = set(
+        FeedbackRequest.objects.filter(booking__in=[b.pk for b in bookings]).values_list("booking_id", flat=True)
+    )
+    FeedbackRequest.objects.bulk_create(
+        [
+            FeedbackRequest(booking=b, session_id=b.session_id, queued_at=asked_at)
+            for b in bookings
+            if b.pk not in already
+        ],
+        ignore_conflicts=True,
+    )
+    return len({b.pk for b in bookings} - already)
+
+
 def queue_requests(*, bookings, now: datetime) -> int:
     """Queue the feedback email to each of these bookings not yet asked; how many were queued.
     The caller asks for a delivery run."""

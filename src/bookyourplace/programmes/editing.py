@@ -66,6 +66,9 @@ class ProgrammeRules(TypedDict, total=False):
     attendance_threshold_percent: int
     certificates_enabled: bool
     certificate_needs_feedback: bool
+    # How long people's details are kept (privacy/retention.py anonymises them after).
+    retention_months: int
+    access_needs_retention_days: int
 
 
 PROGRAMME_RULES = tuple(ProgrammeRules.__annotations__)

@@ -116,6 +116,18 @@ class Programme(models.Model):
     # have given their feedback.
     certificates_enabled = models.BooleanField(_("offer certificates of attendance"), default=True)
     certificate_needs_feedback = models.BooleanField(_("only after the attendee has given feedback"), default=False)
+    # Retention (UK GDPR storage limitation): people's details are anonymised this long after
+    # the programme's last session ends; access needs (health data) much sooner.
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep people's details for (months after the programme ends)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    access_needs_retention_days = models.PositiveSmallIntegerField(
+        _("keep access needs for (days after the session)"),
+        default=30,
+        validators=[MinValueValidator(0), MaxValueValidator(3650)],
+    )
     # Raised by every change a visitor could see on the public pages (a booking, a session,
     # the programme itself): the cached pages are kept under it (programmes/page_version.py).
     page_version = models.PositiveBigIntegerField(default=0, editable=False)
@@ -266,3 +278,119 @@ class Session(models.Model):
         if self.is_online:
             return _("Online: %(where)s") % {"where": self.location_text}
         return _("In person: %(where)s") % {"where": self.location_text}
+
+
+# --- What an organiser publishes about the service: the privacy notice and the accessibility
+# statement (issue 15). Structured fields rendered by a template, never free HTML: the legal
+# parts are always there, the organiser fills in their own details.
+
+
+class SpecialCategoryCondition(models.TextChoices):
+    """The UK GDPR Article 9 condition the organiser relies on for access needs (health data)."""
+
+    SUBSTANTIAL_PUBLIC_INTEREST = (
+        "substantial_public_interest",
+        _(
+            "Article 9(2)(g), reasons of substantial public interest, with the Data Protection Act 2018, "
+            "Schedule 1, Part 2, paragraph 6 (statutory and government purposes)"
+        ),
+    )
+    EMPLOYMENT = (
+        "employment",
+        _(
+            "Article 9(2)(b), obligations in employment and social protection law, with the Data Protection "
+            "Act 2018, Schedule 1, Part 1, paragraph 1"
+        ),
+    )
+    HEALTH_OR_SOCIAL_CARE = (
+        "health_or_social_care",
+        _("Article 9(2)(h), health or social care, with the Data Protection Act 2018, Schedule 1, Part 1, paragraph 2"),
+    )
+
+
+def lines_of(text: str) -> list[str]:
+    """A list typed one item a line, without the empty lines."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def paragraphs_of(text: str) -> list[str]:
+    """Plain text with paragraphs separated by an empty line."""
+    return [" ".join(lines_of(block)) for block in (text or "").replace("\r\n", "\n").split("\n\n") if block.strip()]
+
+
+class PrivacyNotice(models.Model):
+    """The organiser's own details for its privacy notice; the page says the rest."""
+
+    organiser = models.OneToOneField(Organiser, on_delete=models.CASCADE, related_name="privacy_notice")
+    controller_name = models.CharField(_("data controller"), max_length=200, blank=True)
+    controller_address = models.TextField(_("data controller's postal address"), blank=True)
+    controller_email = models.EmailField(_("data controller's email address"), blank=True)
+    dpo_name = models.CharField(_("data protection officer's name"), max_length=200, blank=True)
+    dpo_email = models.EmailField(_("data protection officer's email address"), blank=True)
+    dpo_phone = models.CharField(_("data protection officer's phone number"), max_length=50, blank=True)
+    special_category_condition = models.CharField(
+        _("condition for using access needs (health information)"),
+        max_length=40,
+        choices=SpecialCategoryCondition,
+        default=SpecialCategoryCondition.SUBSTANTIAL_PUBLIC_INTEREST,
+    )
+    extra_recipients = models.TextField(_("other recipients"), blank=True)
+    extra_text = models.TextField(_("anything else people should know"), blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    def __str__(self) -> str:
+        return str(_("Privacy notice of %(organiser)s") % {"organiser": self.organiser.name})
+
+    @property
+    def controller(self) -> str:
+        return self.controller_name or self.organiser.name
+
+    @property
+    def contact_email(self) -> str:
+        return self.controller_email or self.organiser.contact_email
+
+    @property
+    def other_recipients(self) -> list[str]:
+        return lines_of(self.extra_recipients)
+
+    @property
+    def more(self) -> list[str]:
+        return paragraphs_of(self.extra_text)
+
+
+class Compliance(models.TextChoices):
+    FULL = "full", _("Fully compliant with WCAG 2.2 AA")
+    PARTIAL = "partial", _("Partially compliant with WCAG 2.2 AA: some parts are not accessible (list them)")
+    NOT_COMPLIANT = "not", _("Not compliant with WCAG 2.2 AA: most parts are not accessible (list them)")
+
+
+class AccessibilityStatement(models.Model):
+    """The organiser's accessibility statement, in the shape of the model statement for public
+    sector websites (PSBAR 2018, regulation 8)."""
+
+    organiser = models.OneToOneField(Organiser, on_delete=models.CASCADE, related_name="accessibility_statement")
+    compliance = models.CharField(
+        _("how accessible is the service?"), max_length=10, choices=Compliance, default=Compliance.PARTIAL
+    )
+    known_issues = models.TextField(_("parts that are not accessible"), blank=True)
+    contact_email = models.EmailField(_("email address for accessibility requests"), blank=True)
+    contact_phone = models.CharField(_("phone number for accessibility requests"), max_length=50, blank=True)
+    response_days = models.PositiveSmallIntegerField(
+        _("we reply within (working days)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    northern_ireland = models.BooleanField(_("the organiser is in Northern Ireland"), default=False)
+    how_tested = models.TextField(_("how the service was tested"), blank=True)
+    tested_on = models.DateField(_("date of the last test"), null=True, blank=True)
+    prepared_on = models.DateField(_("date this statement was prepared"), null=True, blank=True, editable=False)
+    reviewed_on = models.DateField(_("date this statement was last reviewed"), null=True, blank=True, editable=False)
+
+    def __str__(self) -> str:
+        return str(_("Accessibility statement of %(organiser)s") % {"organiser": self.organiser.name})
+
+    @property
+    def email(self) -> str:
+        return self.contact_email or self.organiser.contact_email
+
+    @property
+    def issues(self) -> list[str]:
+        return lines_of(self.known_issues)

@@ -1,13 +1,19 @@
 from django.urls import path
 
-from bookyourplace.public import urls_certificates, urls_feedback, views
+from bookyourplace.public import organiser_pages, urls_certificates, urls_feedback, urls_privacy_requests, views
 
 app_name = "public"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("privacy/", views.privacy_notice, name="privacy"),
-    path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("privacy/", organiser_pages.privacy_notice, name="privacy"),
+    path("accessibility/", organiser_pages.accessibility_statement, name="accessibility"),
+    path("organisers/<slug:organiser_slug>/privacy/", organiser_pages.organiser_privacy, name="organiser_privacy"),
+    path(
+        "organisers/<slug:organiser_slug>/accessibility/",
+        organiser_pages.organiser_accessibility,
+        name="organiser_accessibility",
+    ),
     path("brand/<slug:organiser_slug>.css", views.brand_css, name="brand_css"),
     path("programmes/<slug:programme_slug>/", views.programme, name="programme"),
     path("programmes/<slug:programme_slug>/sessions/<id:session_id>/", views.session_detail, name="session"),
@@ -24,4 +30,5 @@ urlpatterns = [
     path("booking/<str:token>/confirm-email/", views.confirm_email, name="confirm_email"),
     *urls_feedback.urlpatterns,
     *urls_certificates.urlpatterns,
+    *urls_privacy_requests.urlpatterns,
 ]

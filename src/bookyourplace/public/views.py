@@ -157,7 +157,7 @@ def book(request, programme_slug, session_id):
             session_id=session_id,
             values={"csrf_token": get_token(request)},
             render=lambda stand_ins: _booking_form_page(
-                request, _published_session(programme_slug, session_id), BookingForm(), stand_ins
+                request, _published_session(programme_slug, session_id), None, stand_ins
             ),
         )
     session = page_cache.session_at_its_version(
@@ -165,7 +165,7 @@ def book(request, programme_slug, session_id):
         session_id=session_id,
         load=lambda: _session_as_shown(programme_slug, session_id),
     )
-    form = BookingForm(request.POST)
+    form = BookingForm(request.POST, organiser=session.programme.organiser)
     if not form.is_valid():
         return _booking_form_page(request, session, form)
     join_waiting_list = request.POST.get("waiting_list") == "yes"
@@ -207,8 +207,11 @@ def _session_as_shown(programme_slug: str, session_id: int) -> Session:
 
 
 def _booking_form_page(request, session, form, stand_ins: dict[str, str] | None = None):
-    """The booking form (or, when the session cannot be booked, why not); ``stand_ins`` when
-    the page is rendered to be kept and filled in (page_cache.session_page_filled_in)."""
+    """The booking form (an empty one for ``None``; or, when the session cannot be booked, why
+    not); ``stand_ins`` when the page is rendered to be kept and filled in
+    (page_cache.session_page_filled_in)."""
+    if form is None:
+        form = BookingForm(organiser=session.programme.organiser)
     context = {"session": session, "programme": session.programme, "organiser": session.programme.organiser}
     context.update(stand_ins or {})
     state = places.availability(session)
@@ -400,13 +403,3 @@ def brand_css(request, organiser_slug):
     organiser = get_object_or_404(Organiser, slug=organiser_slug)
     css = f":root{{--byp-brand-colour:{organiser.brand_colour};--govuk-brand-colour:{organiser.brand_colour}}}\n"
     return HttpResponse(css, content_type="text/css")
-
-
-@_allow("GET", "HEAD")
-def privacy_notice(request):
-    return render(request, "public/privacy.html", {"organisers": Organiser.objects.all(), "now": timezone.now()})
-
-
-@_allow("GET", "HEAD")
-def accessibility_statement(request):
-    return render(request, "public/accessibility.html")

@@ -165,10 +165,12 @@ def _xlsx_value(value):
     return value
 
 
-def write_xlsx(rows: Iterable[list], *, file: BinaryIO) -> None:
+def write_xlsx(rows: Iterable[list], *, file: BinaryIO, sheet_title: str = "") -> None:
     """An Excel workbook of the rows, the first in bold, written row by row (write-only mode)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(_("Bookings")))
+    # Excel allows 31 characters and none of []:*?/\ in a sheet's name.
+    title = "".join(c for c in sheet_title if c not in "[]:*?/\\")[:31] or str(_("Bookings"))
+    sheet = workbook.create_sheet(title=title)
     bold = Font(bold=True)
     for number, row in enumerate(rows):
         values = [_xlsx_value(value) for value in row]

@@ -20,6 +20,8 @@ RULES = {
     "joining_reminder_minutes": "60",
     "attendance_threshold_percent": "75",
     "certificates_enabled": "yes",
+    "retention_months": "24",
+    "access_needs_retention_days": "30",
 }
 
 

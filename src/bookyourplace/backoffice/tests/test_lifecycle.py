@@ -135,6 +135,8 @@ def test_booking_rules_form_saves_and_validates(client, coordinator, programme):
         "reminder_days": "1, 7",
         "joining_reminder_minutes": "30",
         "attendance_threshold_percent": "75",
+        "retention_months": "24",
+        "access_needs_retention_days": "30",
     }
 
     refused = client.post(url, rules)
@@ -161,6 +163,8 @@ def test_booking_rules_ask_whether_email_addresses_are_confirmed_first(client, c
         "reminder_days": "",
         "joining_reminder_minutes": "60",
         "attendance_threshold_percent": "75",
+        "retention_months": "24",
+        "access_needs_retention_days": "30",
     }
 
     page = text_of(client.get(url))

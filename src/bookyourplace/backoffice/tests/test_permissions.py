@@ -22,7 +22,9 @@ from bookyourplace.accounts.models import Role
 from bookyourplace.accounts.testing import make_person, sign_in_as
 from bookyourplace.attendance.services import add_walk_in
 from bookyourplace.bookings.check_in import check_in_token
+from bookyourplace.privacy.models import ErasureRequest
 from bookyourplace.privacy.services import SYSTEM
+from bookyourplace.privacy.subject_access import ask_for_erasure
 from bookyourplace.programmes.models import Organiser, Programme
 
 GET, POST = "GET", "POST"
@@ -92,6 +94,31 @@ MATRIX = [
     ("person_switch_off",      POST, "colleague",      302,   403,   403,   403,    403),
     ("person_reset_two_factor", GET, "colleague",      200,   403,   403,   403,    403),  # two-factor: see test_two_factor.py
     ("audit_log",              GET,  None,             200,   403,   403,   403,    403),
+    ("subject_access",         GET,  None,             200,   403,   403,   403,    403),
+    ("subject_access",         POST, None,             200,   403,   403,   403,    403),  # no address: the form's error
+    ("erasure_request",        GET,  "erasure request in A", 200, 403, 403, 403,    403),
+    ("subject_access_json",    POST, None,             302,   403,   403,   403,    403),  # no token: look up again
+    ("subject_access_pdf",     POST, None,             302,   403,   403,   403,    403),
+    ("subject_access_erase",   POST, None,             302,   403,   403,   403,    403),
+    ("subject_access_keep",    POST, None,             302,   403,   403,   403,    403),
+    ("retention",              GET,  None,             200,   403,   403,   403,    403),
+    ("retention_run",          POST, None,             302,   403,   403,   403,    403),
+    ("privacy_notice_edit",    GET,  None,             200,   200,   200,   200,    403),  # others read it
+    ("privacy_notice_edit",    POST, None,             200,   403,   403,   403,    403),  # empty: the form's errors
+    ("accessibility_statement_edit", GET, None,        200,   200,   200,   200,    403),
+    ("accessibility_statement_edit", POST, None,       200,   403,   403,   403,    403),
+    ("coverage",               GET,  None,             200,   200,   200,   200,    403),  # organisations and counts
+    ("coverage_follow_up_csv", GET,  None,             200,   200,   200,   200,    403),  # no personal data
+    ("coverage_follow_up_xlsx", GET, None,             200,   200,   200,   200,    403),
+    ("coverage_import",        GET,  None,             200,   200,   200,   403,    403),
+    ("coverage_import",        POST, None,             200,   200,   200,   403,    403),  # no file: the form's error
+    ("coverage_import_save",   POST, None,             302,   302,   302,   403,    403),  # no preview: back to upload
+    ("reports",                GET,  None,             200,   200,   200,   200,    403),  # each sees their own programmes
+    ("evaluation_summary",     GET,  None,             200,   200,   200,   200,    403),
+    ("reports_pdf",            GET,  None,             200,   200,   200,   200,    403),
+    ("report_table_csv",       GET,  "table",          200,   200,   200,   200,    403),  # counts, never people
+    ("report_table_xlsx",      GET,  "table",          200,   200,   200,   200,    403),
+    ("programme_report",       GET,  "A",              200,   200,   404,   200,    403),
     # Another organiser's things: not found, even by our administrator.
     ("programme",              GET,  "X",              404,   404,   404,   404,    403),
     ("programme_edit",         GET,  "X",              404,   404,   404,   404,    403),
@@ -122,6 +149,7 @@ MATRIX = [
     ("programme_feedback",     GET,  "X",              404,   404,   404,   404,    403),
     ("programme_feedback_csv", GET,  "X",              404,   404,   404,   404,    403),
     ("feedback_questions",     GET,  "X",              404,   404,   404,   404,    403),
+    ("programme_report",       GET,  "X",              404,   404,   404,   404,    403),
     ("sign_in_sheet",          GET,  "session in X",   404,   404,   404,   404,    403),
     ("sign_in_sheet_organiser", GET, "session in X",   404,   404,   404,   404,    403),
     ("register",               GET,  "session in X",   404,   404,   404,   404,    403),
@@ -139,6 +167,7 @@ MATRIX = [
     ("person_edit",            GET,  "person at X",    404,   403,   403,   403,    403),
     ("person_switch_off",      POST, "person at X",    404,   403,   403,   403,    403),
     ("person_reset_two_factor", POST, "person at X",   404,   403,   403,   403,    403),
+    ("erasure_request",        GET,  "erasure request in X", 404, 403, 403, 403,    403),
 ]
 # fmt: on
 
@@ -160,9 +189,12 @@ ARGUMENTS = {
     "code in A": lambda w: {"token": w["code in A"]},
     "code in X": lambda w: {"token": w["code in X"]},
     "person at X": lambda w: {"member_id": w["person at X"].pk},
+    "table": lambda w: {"table": w["table"]},
     "walk-in in A": lambda w: {"session_id": w["session in A"].pk, "walk_in_id": w["walk-in in A"].pk},
     "mark in A": lambda w: {"session_id": w["session in A"].pk, "booking_id": w["booking in A"].pk},
     "mark in X": lambda w: {"session_id": w["session in X"].pk, "booking_id": w["booking in X"].pk},
+    "erasure request in A": lambda w: {"request_id": w["erasure request in A"].pk},
+    "erasure request in X": lambda w: {"request_id": w["erasure request in X"].pk},
 }
 
 
@@ -219,6 +251,13 @@ def world(organiser, programme, make_session, attendee_details):
     world["walk-in in A"] = add_walk_in(session=session_a, first_name="Dee", last_name="Khan", actor=SYSTEM)
     # The attendance page's correction of a booking's mark: its session and booking.
     world["mark in A"], world["mark in X"] = world["booking in A"], world["booking in X"]
+    # A report's table to download (reports: "sessions", "attendance"...).
+    world["table"] = "sessions"
+    # An attendee's "Delete my details", at each organiser.
+    for where, booking in (("A", world["booking in A"]), ("X", world["booking in X"])):
+        organiser_id = booking.session.programme.organiser_id
+        ask_for_erasure(email=booking.email, organiser_id=organiser_id, programme_id=None, actor=SYSTEM)
+        world[f"erasure request in {where}"] = ErasureRequest.objects.get(organiser_id=organiser_id)
     return world
 
 

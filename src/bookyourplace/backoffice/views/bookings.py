@@ -185,7 +185,7 @@ class PhonedBookingForm(BookingForm):
 @staff_required
 def booking_new(request, session_id):
     session = session_for(request, session_id, edit=True)
-    form = PhonedBookingForm(request.POST or None)
+    form = PhonedBookingForm(request.POST or None, organiser=session.programme.organiser)
     if request.method == "POST" and form.is_valid():
         try:
             # The organiser took the details from the person: no "confirm your email" hold.

@@ -105,6 +105,34 @@ class ProgrammeRulesForm(GovukForm):
         required=False,
     )
 
+    retention_months = whole_number_field(
+        gettext_lazy("Keep people's details for this many months after the programme's last session"),
+        help_text=gettext_lazy(
+            "Then names, email addresses, job titles and feedback comments are removed for good. Sector, "
+            "organisation, attendance and feedback scores are kept, so reports still add up. Follow your "
+            "council's retention schedule; 24 months is usual."
+        ),
+        min_value=1,
+        max_value=120,
+        required=gettext_lazy("Enter the number of months, like 24"),
+        invalid=gettext_lazy("Enter a whole number of months, like 24"),
+        too_small=gettext_lazy("Keep people's details for at least 1 month"),
+        too_big=gettext_lazy("Enter 120 months (10 years) or fewer"),
+    )
+    access_needs_retention_days = whole_number_field(
+        gettext_lazy("Keep access needs for this many days after each session"),
+        help_text=gettext_lazy(
+            "Access needs are health information: keep them only as long as you need them. 0 removes them "
+            "on the first night after the session."
+        ),
+        min_value=0,
+        max_value=3650,
+        required=gettext_lazy("Enter the number of days, like 30"),
+        invalid=gettext_lazy("Enter a whole number of days, like 30"),
+        too_small=gettext_lazy("Enter 0 or more days"),
+        too_big=gettext_lazy("Enter 3650 days (10 years) or fewer"),
+    )
+
     def clean(self):
         data = super().clean()
         # Not there when the field itself was refused (a null character, say).

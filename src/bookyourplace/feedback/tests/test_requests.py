@@ -98,7 +98,7 @@ def test_the_worker_s_minute_by_minute_work_sends_the_requests(session, ended, r
 
 
 def test_a_failing_periodic_job_does_not_stop_the_others(session, ended, monkeypatch, caplog):
-    from bookyourplace.bookings import periodic
+    from bookyourplace.core import periodic
 
     def broken(*, now):
         raise RuntimeError("broken job")

@@ -28,7 +28,7 @@ def test_booking_form_follows_govuk_patterns(client, session):
     assert re.search(r'<input type="email" name="email" autocomplete="email" spellcheck="false"', html)
     assert "Access needs (optional)" in html
     assert "*" not in text_of(client.get(book_url(session)))
-    assert 'href="/privacy/"' in html
+    assert f'href="/organisers/{session.programme.organiser.slug}/privacy/"' in html
     assert "csrfmiddlewaretoken" in html
 
 

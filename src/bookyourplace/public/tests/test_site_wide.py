@@ -19,9 +19,18 @@ def test_brand_stylesheet_sets_the_organisers_colour(client, organiser):
 
 
 def test_every_page_links_the_privacy_notice_and_accessibility_statement(client, programme, session):
-    for url in ["/", programme.get_absolute_url(), session.get_absolute_url(), book_url(session), "/privacy/"]:
+    # A programme's pages link to its organiser's own (so does the home page of a site with one
+    # organiser). Every public page, form and email: test_privacy_links.py.
+    ours = "/organisers/coventry/privacy/", "/organisers/coventry/accessibility/"
+    for url, (privacy, accessibility) in [
+        ("/", ours),
+        (programme.get_absolute_url(), ours),
+        (session.get_absolute_url(), ours),
+        (book_url(session), ours),
+        ("/organisers/coventry/privacy/", ours),
+    ]:
         html = client.get(url).content.decode()
-        assert 'href="/privacy/"' in html and 'href="/accessibility/"' in html, url
+        assert f'href="{privacy}"' in html and f'href="{accessibility}"' in html, url
 
 
 def test_pages_send_a_content_security_policy(client, programme):

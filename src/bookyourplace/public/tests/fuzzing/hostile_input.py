@@ -130,8 +130,9 @@ def public_get_paths(site):
     token = site.bystander_token
     return [
         "/",
-        "/privacy/",
-        "/accessibility/",
+        # /privacy/ and /accessibility/ send a site with one organiser to these.
+        f"/organisers/{site.programme.organiser.slug}/privacy/",
+        f"/organisers/{site.programme.organiser.slug}/accessibility/",
         site.programme.get_absolute_url(),
         session.get_absolute_url(),
         book_path(session),
