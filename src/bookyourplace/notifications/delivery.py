@@ -313,7 +313,7 @@ def _retry_this_one_later(email: Email, exc: Exception, now) -> str:
 
 def _retry_later(email: Email, exc: Exception, now) -> str:
     if email.attempts >= MAX_ATTEMPTS:
-        logger.error("Giving up on email %s to %s after %s attempts: %s", email.pk, email.to, email.attempts, exc)
+        logger.error("Giving up on email %s after %s attempts: %s", email.pk, email.attempts, exc)
         Email.objects.filter(pk=email.pk).update(status=Email.Status.FAILED, last_error=str(exc)[:2000])
         return "failed"
     next_attempt = now + retry_delay(email.attempts)

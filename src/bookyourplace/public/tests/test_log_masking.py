@@ -18,6 +18,7 @@ from bookyourplace.bookings.links import manage_url
 from bookyourplace.bookings.services import book_place
 from bookyourplace.core.log_masking import MASK, mask_secrets
 from bookyourplace.core.testing import ROOT, production_env
+from bookyourplace.notifications.delivery import deliver_due
 
 WRONG_TOKEN = "Zx9wrongTokenWrongTokenWrong_-01"  # the shape of a real one (32 characters)
 
@@ -145,3 +146,25 @@ def test_make_serve_access_log_shows_manage_urls_masked(tmp_path):
     assert f"Not Found: /booking/{MASK}/" in text
     assert f"/booking/{MASK}/" in text.split("Forbidden", 1)[1].splitlines()[0]
     assert WRONG_TOKEN not in text
+
+
+def test_an_email_address_in_a_log_line_is_masked():
+    line = mask_secrets("Email 12 (confirmation) failed: {'gone@coventry.gov.uk': (550, b'5.1.1 No such mailbox')}")
+
+    assert "gone@coventry.gov.uk" not in line
+    assert "[address]" in line and "No such mailbox" in line
+
+
+@pytest.mark.django_db
+def test_a_refused_recipient_leaves_no_address_in_the_logs(refusing_smtp_server, session, attendee_details):
+    """The mail server's refusal quotes the address; the service's log lines do not keep it,
+    so there is nothing in the logs for retention or erasure to reach."""
+    refusing_smtp_server(address="gone@coventry.gov.uk", reply="550 5.1.1 No such mailbox")
+    book_place(session_id=session.pk, attendee=attendee_details("gone@coventry.gov.uk", first_name="Gwen"))
+
+    with service_log() as log:
+        deliver_due()
+
+    written = log.getvalue()
+    assert "No such mailbox" in written  # the refusal is logged...
+    assert "gone@coventry.gov.uk" not in written  # ...without the person's address
