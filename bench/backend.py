@@ -277,20 +277,50 @@ def measure_bookings(port: int, data: Data) -> dict:
     }
 
 
-def measure_rush(port: int, data: Data) -> dict:
+def settle(service: Service, timeout: float = 60) -> dict:
+    """Wait until the service is idle: earlier phases' emails sent and the task workers done
+    starting (their CPU still for a second). The rush measures 1,000 people arriving at a
+    quiet service, as at a launch, not the tail of the phase before it or a worker's start."""
+    drained = wait_for_outbox(timeout)
+    began = time.monotonic()
+    pids = {"worker": service.task_workers()}
+    before = cycle.read_cpu(pids)
+    while time.monotonic() - began < timeout:
+        time.sleep(1)
+        after = cycle.read_cpu(pids)
+        if after == before:
+            break
+        before = after
+    return {**drained, "idle_after_seconds": round(time.monotonic() - began, 1)}
+
+
+def measure_rush(port: int, service: Service, data: Data) -> dict:
     from bookyourplace.bookings.models import Booking
 
     programme = data.programme("bench-rush", "Bench rush")
     session = data.session(programme, "The rush", data.now + timedelta(days=30), capacity=RUSH_CAPACITY)
     path = f"/programmes/{programme.slug}/sessions/{session.pk}/book/"
+    # Where the CPU of the rush went (web, task workers, database, this load generator):
+    # on two cores the load generator's 1,000 threads share the machine with the service.
+    groups = {
+        "web": cycle.web_pids(service),
+        "worker": service.task_workers(),
+        "database": cycle.all_postgres_pids(),
+        "load_generator": [os.getpid()],
+    }
+    settled = settle(service)
+    log(f"rush: the service is idle ({settled})")
+    before = cycle.read_cpu(groups)
     result = rush(port, path, form_path=path, attempts=RUSH_ATTEMPTS, email_prefix="rush")
+    after = cycle.read_cpu(groups)
+    cpu = {name: cycle.cpu_ms(before, after, name) for name in groups}
     holding = Booking.objects.filter(session=session, status__in=Booking.HOLDING_STATUSES).count()
     confirmed = Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED).count()
     answers = result.as_dict()
     log(
         f"rush: {result.booked} booked, {result.refused} refused, {result.server_errors} 5xx, {result.other} other, "
         f"{holding} in the database ({confirmed} confirmed), {result.seconds:.1f} s, "
-        f"p99 of the answers {answers['p99_ms'] or 0:.0f} ms {result.samples[:2]}"
+        f"p99 of the answers {answers['p99_ms'] or 0:.0f} ms {result.samples[:2]}; CPU ms {cpu}"
     )
     return {
         **answers,
@@ -298,6 +328,7 @@ def measure_rush(port: int, data: Data) -> dict:
         "confirmed_in_database": confirmed,
         "capacity": RUSH_CAPACITY,
         "people": RUSH_ATTEMPTS,
+        "cpu_ms": cpu,
     }
 
 
@@ -686,7 +717,7 @@ def run(backend: str, out: Path, phases: tuple[str, ...] = ALL_PHASES) -> dict:
         if "booking" in phases:
             results["booking"] = measure_bookings(port, data)
         if "rush" in phases:
-            results["rush"] = measure_rush(port, data)
+            results["rush"] = measure_rush(port, service, data)
         if "launch" in phases:
             results["launch"] = launch.measure_launch(port, service, data, smtp, wait_for_outbox)
         if "memory" in phases:

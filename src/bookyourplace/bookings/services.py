@@ -136,10 +136,15 @@ def _refusal_as_shown(
         return None
     refusal = refusal_for(availability(session, now=now).state, join_waiting_list=join_waiting_list)
     if isinstance(refusal, SessionFull):
-        existing = Booking.objects.filter(session=session, email=email, status__in=Booking.ACTIVE_STATUSES).first()
+        # Only the key: most people refused in a rush have no booking to load.
+        existing = (
+            Booking.objects.filter(session=session, email=email, status__in=Booking.ACTIVE_STATUSES)
+            .values_list("pk", flat=True)
+            .first()
+        )
         if existing is not None:
             with transaction.atomic():
-                resend_manage_link(booking=Booking.objects.select_for_update().get(pk=existing.pk), now=now)
+                resend_manage_link(booking=Booking.objects.select_for_update().get(pk=existing), now=now)
     return refusal
 
 

@@ -161,7 +161,7 @@ def session_page_filled_in(
     when this version of the session was rendered before, else from ``render``, which is
     given stand-ins for the values and marks its response with keep_for as the pages above
     do. Nothing else on the page may differ by visitor."""
-    version = _session_version(programme_slug, session_id)
+    version = _version_read_for(request, programme_slug, session_id)
     key = None if version is None else _key((page, *version), translation.get_language())
     if key is not None and (stored := _read(key)) is not None:
         status, body = stored
@@ -175,12 +175,15 @@ def session_page_filled_in(
     return response
 
 
-def session_at_its_version(*, programme_slug: str, session_id: int, load: Callable[[], object]):
+def session_at_its_version(request, *, programme_slug: str, session_id: int, load: Callable[[], object]):
     """The session (with its programme and organiser) from ``load``, kept under the session's
     page version like the pages: a booking posted in a rush reads one small row, not three
     joined ones. As fresh as the pages are; book_place reads again under the session's lock
-    whatever decides a place."""
+    whatever decides a place. The version read is kept on the request: a refusal page shown
+    for this session in the same request is the one of the version the session was read at
+    (what the page shows comes from that session), without reading the version again."""
     version = _session_version(programme_slug, session_id)
+    request.byp_session_version = (programme_slug, session_id, version)
     if version is None:
         return load()  # which answers 404
     key = _key(("session-row", *version), "")
@@ -189,6 +192,14 @@ def session_at_its_version(*, programme_slug: str, session_id: int, load: Callab
     session = load()
     _keep(key, session, settings.BYP_PAGE_CACHE_SECONDS)
     return session
+
+
+def _version_read_for(request, programme_slug: str, session_id: int) -> tuple | None:
+    """The session's version as session_at_its_version read it in this request, else read now."""
+    kept = getattr(request, "byp_session_version", None)
+    if kept is not None and kept[:2] == (programme_slug, session_id):
+        return kept[2]
+    return _session_version(programme_slug, session_id)
 
 
 # A cache that cannot be reached (a shared one, CACHE_URL=redis://..., that is down) costs

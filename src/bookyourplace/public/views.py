@@ -161,6 +161,7 @@ def book(request, programme_slug, session_id):
             ),
         )
     session = page_cache.session_at_its_version(
+        request,
         programme_slug=programme_slug,
         session_id=session_id,
         load=lambda: _session_as_shown(programme_slug, session_id),

@@ -319,3 +319,26 @@ def test_a_cache_that_cannot_be_reached_costs_speed_not_the_page(client, program
 
     for _ in range(2):
         assert "3 places left" in page(client, programme.get_absolute_url())
+
+
+def test_a_refusal_in_a_rush_reads_the_version_once_and_looks_only_for_the_address(
+    client, programme, make_session, attendee_details, django_assert_num_queries
+):
+    # Most people in a rush on the last places are refused: each such post reads the
+    # session's version once (its row and its "fully booked" page then come from the cache)
+    # and looks for the address typed among the bookings (someone already booked is sent
+    # their link again); nothing queues for the session's lock.
+    from bookyourplace.core.testing import booking_form_data
+
+    session = make_session(capacity=1)
+    services.book_place(session_id=session.pk, attendee=attendee_details("first@coventry.gov.uk"))
+    url = f"/programmes/{programme.slug}/sessions/{session.pk}/book/"
+    first = client.post(url, booking_form_data(email="second@coventry.gov.uk"))
+    assert first.status_code == 409
+
+    with django_assert_num_queries(2) as queries:
+        again = client.post(url, booking_form_data(email="third@coventry.gov.uk"))
+
+    assert again.status_code == 409
+    assert "fully booked" in text_of(again).lower()
+    assert "FOR UPDATE" not in " ".join(q["sql"] for q in queries.captured_queries)
