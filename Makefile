@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 # pip-tools and pip-audit for `make lock` and `make audit`, apart from the service's own packages.
 TOOLS := var/tools
 LOCK_OPTIONS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+# `make lock LOCK_UPGRADE=` adds new packages without moving the ones already pinned.
+LOCK_UPGRADE ?= --upgrade
 export PYTHONPATH := $(CURDIR)/src
 
 .PHONY: run test serve setup assets migrate demo chromium test-sqlite test-postgres check-deploy clean help bench lock audit lint format
@@ -44,8 +46,8 @@ $(TOOLS)/.installed:
 lock: export CUSTOM_COMPILE_COMMAND := make lock
 lock: $(TOOLS)/.installed
 	@mkdir -p requirements
-	$(TOOLS)/bin/python -m piptools compile $(LOCK_OPTIONS) --upgrade -o requirements/production.txt pyproject.toml
-	$(TOOLS)/bin/python -m piptools compile $(LOCK_OPTIONS) --upgrade --extra test -c requirements/production.txt \
+	$(TOOLS)/bin/python -m piptools compile $(LOCK_OPTIONS) $(LOCK_UPGRADE) -o requirements/production.txt pyproject.toml
+	$(TOOLS)/bin/python -m piptools compile $(LOCK_OPTIONS) $(LOCK_UPGRADE) --extra test -c requirements/production.txt \
 	  -o requirements/test.txt pyproject.toml
 	@for f in requirements/production.txt requirements/test.txt; do \
 	  sed -i "2i # Resolved on $$(uname -sm) for $$($(TOOLS)/bin/python -V); install with pip install --require-hashes -r $$f" $$f; done

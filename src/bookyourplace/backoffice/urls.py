@@ -1,11 +1,15 @@
 from django.urls import path
 
 from bookyourplace.backoffice import (
+    urls_calendar,
     urls_check_in,
     urls_coverage,
     urls_feedback,
+    urls_importer,
     urls_organiser_pages,
+    urls_printing,
     urls_privacy,
+    urls_questions,
     urls_register,
     urls_reports,
     urls_subject_access,
@@ -130,4 +134,9 @@ urlpatterns = [
     *urls_privacy.urlpatterns,
     # Subject access and erasure: what is held about a person, erase or keep it
     *urls_subject_access.urlpatterns,
+    # Setting up a programme: import a flyer, the booking questions, print it, its feeds and embed
+    *urls_importer.urlpatterns,
+    *urls_questions.urlpatterns,
+    *urls_printing.urlpatterns,
+    *urls_calendar.urlpatterns,
 ]

@@ -158,3 +158,24 @@ class Booking(models.Model):
     @staticmethod
     def manage_path(token: str) -> str:
         return reverse("public:manage", kwargs={"token": token})
+
+
+class Answer(models.Model):
+    """An answer to one of the organiser's own questions (programmes.Question), kept with the
+    booking. The question's wording and type are copied as they were asked: a question
+    changed or removed later leaves the answers already given as they were."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey("programmes.Question", null=True, on_delete=models.SET_NULL, related_name="answers")
+    question_label = models.CharField(max_length=250)
+    question_kind = models.CharField(max_length=20)
+    # The answer as text ("Yes", "2026-01-19", several choices one per line); "" when an
+    # optional question was left blank.
+    value = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["booking", "question"], name="one_answer_per_question")]
+
+    def __str__(self) -> str:
+        return f"{self.question_label}: {self.value}"

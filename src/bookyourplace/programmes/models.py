@@ -2,6 +2,7 @@ import zoneinfo
 from datetime import timedelta
 
 import nh3
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -203,6 +204,9 @@ class Session(models.Model):
     trusted_domains = models.TextField(_("trusted email domains"), blank=True)
     # Give freed places straight to the next person waiting, without an offer to accept.
     confirm_from_waiting_list = models.BooleanField(_("confirm places straight from the waiting list"), default=False)
+    # The booking form asks this session's own questions (Question.session) instead of the
+    # programme's.
+    asks_own_questions = models.BooleanField(_("ask this session's own questions"), default=False)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -394,3 +398,53 @@ class AccessibilityStatement(models.Model):
     @property
     def issues(self) -> list[str]:
         return lines_of(self.known_issues)
+
+
+class ProgrammeSource(models.Model):
+    """The flyer a programme was imported from, kept as it was uploaded or pasted: what the
+    organiser started from, to check the draft against and to show later."""
+
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="source")
+    file_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    content = models.BinaryField()
+    imported_at = models.DateTimeField()
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class Question(models.Model):
+    """A question of the organiser's own on the booking form: a programme's (session empty),
+    or one session's own list when that session asks its own (Session.asks_own_questions).
+    Removing a question that has answers only hides it (removed_at): the answers given keep
+    it, and the question's wording as they answered it (bookings.Answer)."""
+
+    class Kind(models.TextChoices):
+        SHORT_TEXT = "short_text", _("Short answer")
+        LONG_TEXT = "long_text", _("Long answer")
+        ONE_CHOICE = "one_choice", _("One choice from a list")
+        SEVERAL_CHOICES = "several_choices", _("Several choices from a list")
+        YES_NO = "yes_no", _("Yes or no")
+        DATE = "date", _("A date")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="questions")
+    session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.CASCADE, related_name="own_questions")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(_("type of answer"), max_length=20, choices=Kind)
+    label = models.CharField(_("question"), max_length=250)
+    hint = models.CharField(_("hint"), max_length=500, blank=True)
+    required = models.BooleanField(_("an answer is required"), default=True)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["programme", "session", "position"], name="question_order")]
+
+    def __str__(self) -> str:
+        return self.label

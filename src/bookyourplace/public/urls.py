@@ -1,6 +1,14 @@
 from django.urls import path
 
-from bookyourplace.public import organiser_pages, urls_certificates, urls_feedback, urls_privacy_requests, views
+from bookyourplace.public import (
+    organiser_pages,
+    urls_calendar,
+    urls_certificates,
+    urls_feedback,
+    urls_printed,
+    urls_privacy_requests,
+    views,
+)
 
 app_name = "public"
 
@@ -31,4 +39,6 @@ urlpatterns = [
     *urls_feedback.urlpatterns,
     *urls_certificates.urlpatterns,
     *urls_privacy_requests.urlpatterns,
+    *urls_calendar.urlpatterns,
+    *urls_printed.urlpatterns,
 ]

@@ -1,0 +1,3 @@
+"""Back-office URLs: calendar (issue 16)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Back-office URLs: importer (issue 16)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Back-office URLs: printing (issue 16)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Back-office URLs: questions (issue 16)."""
+
+urlpatterns: list = []

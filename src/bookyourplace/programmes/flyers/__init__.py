@@ -1,0 +1,1 @@
+"""Reading councils' flyers into a draft programme (issue 16)."""

@@ -1,0 +1,3 @@
+"""Public URLs: calendar (issue 16)."""
+
+urlpatterns: list = []

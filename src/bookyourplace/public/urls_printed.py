@@ -1,0 +1,3 @@
+"""Public URLs: printed (issue 16)."""
+
+urlpatterns: list = []
