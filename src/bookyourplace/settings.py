@@ -347,6 +347,9 @@ BYP_TEAMS_REPORT_MAX_BYTES = env.int("BYP_TEAMS_REPORT_MAX_BYTES", default=5 * 1
 # The largest list of an area's organisations an organiser may upload (coverage): a GIAS
 # extract for one local authority is under 1 MB, the whole of England's about 65 MB.
 BYP_COVERAGE_IMPORT_MAX_BYTES = env.int("BYP_COVERAGE_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
+# The largest flyer an organiser may upload to the importer (a Word document or PDF with a
+# logo and photos is well under it). It travels in the preview page until the draft is created.
+BYP_FLYER_MAX_BYTES = env.int("BYP_FLYER_MAX_BYTES", default=5 * 1024 * 1024)
 
 # --- Cache ----------------------------------------------------------------------------------
 # The public programme and session pages are cached (public/page_cache.py) and checked

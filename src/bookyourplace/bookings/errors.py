@@ -57,3 +57,14 @@ class EmailConfirmationNotOpen(BookingError):
 
 class OfferNotOpen(BookingError):
     message = _("This offer has run out or has already been answered.")
+
+
+class InvalidAnswers(BookingError):
+    """Answers to the organiser's own questions that the form would refuse (bookings/answers.py):
+    ``problems`` holds each by the form field of its question (``question_<id>``), so a face
+    shows them all at once; ``message`` and ``field`` are the first."""
+
+    def __init__(self, problems: dict[str, list[str]]):
+        field, messages = next(iter(problems.items()))
+        super().__init__(messages[0], field=field)
+        self.problems = problems

@@ -1,12 +1,18 @@
+import datetime as dt
+from collections.abc import Sequence
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from bookyourplace.bookings import answers as booking_answers
 from bookyourplace.bookings.attendees import AttendeeDetails, has_control_characters
+from bookyourplace.bookings.errors import InvalidAnswers
 from bookyourplace.bookings.models import Sector
-from bookyourplace.core.forms import CheckboxField, GovukForm
+from bookyourplace.core.forms import CheckboxField, GovukDateField, GovukForm
+from bookyourplace.programmes.models import Question
 
 # The booking form is shared by the public site and the back office ("add a booking for
 # someone who phoned"), so it lives with the bookings domain, as its interface.
@@ -146,8 +152,15 @@ class BookingForm(GovukForm):
         error_messages={"required": _("Confirm that you agree to how we use your information")},
     )
 
-    def __init__(self, *args, organiser=None, **kwargs):
+    def __init__(self, *args, organiser=None, questions: Sequence[Question] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        # The organiser's own questions come after the fixed ones, before the agreement to how
+        # the details are used (the form's last word, next to its button).
+        consent = self.fields.pop("consent")
+        for question in self.questions:
+            self.fields[booking_answers.field_name(question.pk)] = question_field(question)
+        self.fields["consent"] = consent
         # The notice of the organiser who runs the session: they are the data controller.
         notice = (
             reverse("public:organiser_privacy", kwargs={"organiser_slug": organiser.slug})
@@ -162,6 +175,36 @@ class BookingForm(GovukForm):
             ),
             notice,
         )
+
+    @property
+    def question_fields(self) -> list:
+        """The bound fields of the organiser's own questions, in order, for the template."""
+        return [self[booking_answers.field_name(question.pk)] for question in self.questions]
+
+    def clean(self):
+        data = super().clean()
+        # The booking rule's own check of the answers (bookings/answers.py), on what the fields
+        # let through: the same words, whichever face books.
+        try:
+            booking_answers.check_answers(self.questions, self._answers_typed())
+        except InvalidAnswers as invalid:
+            for field, messages in invalid.problems.items():
+                if field not in self.errors:
+                    self.add_error(field, messages)
+        return data
+
+    def _answers_typed(self) -> dict[int, str]:
+        data = self.cleaned_data
+        typed = {}
+        for question in self.questions:
+            name = booking_answers.field_name(question.pk)
+            if name in data:
+                typed[question.pk] = answer_text(question, data[name])
+        return typed
+
+    def answers(self) -> dict[int, str]:
+        """The answers to the organiser's questions as book_place takes them (after is_valid)."""
+        return self._answers_typed()
 
     def filled_by_a_bot(self) -> bool:
         return bool(self.cleaned_data.get("website"))
@@ -178,3 +221,60 @@ class BookingForm(GovukForm):
             access_needs=data["access_needs"],
             line_manager_email=data["line_manager_email"],
         )
+
+
+# --- The organiser's own questions ---------------------------------------------------------------
+
+YES_NO_CHOICES = [(booking_answers.YES, _("Yes")), (booking_answers.NO, _("No"))]
+
+
+def question_field(question: Question) -> forms.Field:
+    """The form field that asks one of the organiser's questions, with the GOV.UK pattern for
+    its type and messages written from its wording (bookings/answers.py)."""
+    messages = booking_answers.messages_for(question)
+    Kind = Question.Kind
+    common = {"label": question.label, "required": question.required, "help_text": question.hint}
+    errors = {"required": messages.required, "invalid_choice": messages.invalid_choice}
+    if question.kind in (Kind.SHORT_TEXT, Kind.LONG_TEXT):
+        short = question.kind == Kind.SHORT_TEXT
+        return forms.CharField(
+            **common,
+            max_length=booking_answers.max_length(question.kind),
+            error_messages={"required": messages.required, "max_length": messages.too_long},
+            widget=forms.TextInput() if short else forms.Textarea(attrs={"rows": 4}),
+        )
+    if question.kind == Kind.ONE_CHOICE:
+        return forms.ChoiceField(
+            **common, choices=[(c, c) for c in question.choices], widget=forms.RadioSelect, error_messages=errors
+        )
+    if question.kind == Kind.SEVERAL_CHOICES:
+        common["help_text"] = question.hint or _("Select all that apply.")
+        return forms.MultipleChoiceField(
+            **common,
+            choices=[(c, c) for c in question.choices],
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={**errors, "invalid_list": messages.invalid_choice},
+        )
+    if question.kind == Kind.YES_NO:
+        return forms.ChoiceField(**common, choices=YES_NO_CHOICES, widget=forms.RadioSelect, error_messages=errors)
+    common["help_text"] = question.hint or _("For example, 27 3 2024")
+    return GovukDateField(
+        **common,
+        error_messages={
+            "required": messages.required,
+            "invalid": messages.not_a_date,
+            "incomplete": messages.incomplete_date,
+        },
+    )
+
+
+def answer_text(question: Question, value) -> str:
+    """A cleaned field's value as the answer is kept: text, a date as YYYY-MM-DD, several
+    choices one per line."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "\n".join(value)
+    return str(value)

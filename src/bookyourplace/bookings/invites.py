@@ -5,56 +5,22 @@ invite carries the booking's SEQUENCE, so Outlook and Google apply an update or 
 cancellation to the event they already hold.
 """
 
-import functools
 from datetime import datetime
 
 from django.utils import timezone
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from bookyourplace.bookings.joining import joining_details_for
 from bookyourplace.bookings.models import Booking
 from bookyourplace.core.site import site_host
+from bookyourplace.programmes.calendars import PRODID, full_address, vtimezone
 
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
-PRODID = "-//Book Your Place//bookyourplace//EN"
 
 
 def invite_uid(booking: Booking) -> str:
     return f"booking-{booking.uid}@{site_host()}"
-
-
-def _europe_london() -> Timezone:
-    """Europe/London as Outlook and Google write it: one rule for BST, one for GMT.
-
-    icalendar's generated zones list every change as RDATEs; some widely used parsers read
-    only the first of those, so we write the two yearly rules instead.
-    """
-    zone = Timezone()
-    zone.add("tzid", "Europe/London")
-    summer = TimezoneDaylight()
-    summer.add("tzname", "BST")
-    summer.add("dtstart", datetime(1981, 3, 29, 1, 0, 0))
-    summer.add("tzoffsetfrom", timezone.timedelta(hours=0))
-    summer.add("tzoffsetto", timezone.timedelta(hours=1))
-    summer.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
-    winter = TimezoneStandard()
-    winter.add("tzname", "GMT")
-    winter.add("dtstart", datetime(1996, 10, 27, 2, 0, 0))
-    winter.add("tzoffsetfrom", timezone.timedelta(hours=1))
-    winter.add("tzoffsetto", timezone.timedelta(hours=0))
-    winter.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
-    zone.add_component(summer)
-    zone.add_component(winter)
-    return zone
-
-
-@functools.cache
-def _vtimezone(tzid: str) -> Timezone:
-    # Built once per process and shared by every invite (only ever read).
-    if tzid == "Europe/London":
-        return _europe_london()
-    return Timezone.from_tzid(tzid)
 
 
 def _description(booking: Booking, manage_url: str, method: str) -> str:
@@ -101,7 +67,7 @@ def build_invite(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
-    calendar.add_component(_vtimezone(programme.time_zone))
+    calendar.add_component(vtimezone(programme.time_zone))
 
     event = Event()
     event.add("uid", invite_uid(booking))
@@ -110,7 +76,7 @@ def build_invite(
     event.add("summary", session.title)
     event.add("dtstart", session.starts_at.astimezone(tz))
     event.add("dtend", session.ends_at.astimezone(tz))
-    event.add("location", session.location_text if session.is_online else _full_address(session))
+    event.add("location", session.location_text if session.is_online else full_address(session))
     event.add("description", _description(booking, manage_url, method))
     # A place not yet confirmed (waiting for approval, on the waiting list, offered, held until
     # the address is confirmed) is in the calendar as tentative, never as a confirmed meeting.
@@ -128,10 +94,3 @@ def build_invite(
     event.add("attendee", attendee)
     calendar.add_component(event)
     return calendar.to_ical()
-
-
-def _full_address(session) -> str:
-    parts = [session.room, session.venue]
-    if session.address:
-        parts.append(" ".join(session.address.split()))
-    return ", ".join(p for p in parts if p)

@@ -10,7 +10,9 @@ job title, access needs, line manager's address and the reasons written about th
 emptied, and the manage link's secret is replaced, so no old link (manage, check-in,
 feedback) opens it. ``anonymised_at`` marks it, never to be shown as a person again. The
 organisation's name is kept: it names the employer, not the person, and the reports count
-people by organisation. The emails about it lose their recipient, note and error text
+people by organisation. Answers to the organiser's own questions (bookings/answers.py) lose
+what the person wrote (text and dates); the choices they picked stay for the counts, as
+feedback keeps its ratings. Erasing a person removes their answers altogether. The emails about it lose their recipient, note and error text
 (notifications/personal_data.py), and the audit entries about it lose the person's name,
 address and, where they acted themselves, their label and IP address
 (privacy/audit_personal_data.py).
@@ -27,7 +29,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from bookyourplace.bookings import services, tokens
+from bookyourplace.bookings import answers, services, tokens
 from bookyourplace.bookings.models import Booking
 from bookyourplace.notifications.models import Email
 from bookyourplace.notifications.personal_data import anonymise_emails, email_records
@@ -112,6 +114,7 @@ def anonymise_bookings(bookings: QuerySet[Booking], *, now: datetime) -> int:
                 pseudonym = pseudonyms.setdefault(booking.email, uuid.uuid4().hex)
                 _anonymise(booking, pseudonym=pseudonym, now=now)
             Booking.objects.bulk_update(batch, _PERSONAL_FIELDS)
+            answers.empty_free_text([booking.pk for booking in batch])
             anonymise_emails(Email.objects.filter(booking__in=[booking.pk for booking in batch]))
             anonymise_audit_entries(subject_type="booking", words_by_subject=words)
             done += len(batch)
@@ -229,6 +232,15 @@ def find(email: str, *, programme_ids: Collection[int] | None = None) -> list[He
                 },
             )
         )
+        if given := answers.held_fields(booking):
+            found.append(
+                HeldRecord(
+                    kind="Answers to the organiser's questions",
+                    when=booking.created_at,
+                    programme=programme,
+                    fields={"Reference": booking.reference, **given},
+                )
+            )
         found += [
             HeldRecord(kind="Email sent", when=row["Sent"], programme=programme, fields=row)
             for row in email_records(Email.objects.filter(booking=booking, to=booking.email))
@@ -259,7 +271,9 @@ def erase(email: str, *, reason: str = "", actor=None, programme_ids: Collection
     upcoming = _of(email, programme_ids).filter(status__in=Booking.ACTIVE_STATUSES, session__ends_at__gt=now)
     for booking_id in upcoming.values_list("pk", flat=True):
         services.cancel_booking(booking_id=booking_id, actor=actor or SYSTEM, by_organiser=True, now=now)
+    theirs = list(_of(email, programme_ids).values_list("pk", flat=True))
     changed = anonymise_bookings(_of(email, programme_ids), now=now)
+    answers.remove_all(theirs)
     managed = _of(email, programme_ids, field="line_manager_email")
     managed_ids = list(managed.values_list("pk", flat=True))
     if managed_ids:
@@ -285,5 +299,5 @@ HOLDER = PersonalDataHolder(
     anonymise_due=anonymise_due,
     addresses=addresses,
     schedule=schedule,
-    covers=("bookings.Booking",),
+    covers=("bookings.Booking", "bookings.Answer"),
 )

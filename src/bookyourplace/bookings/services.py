@@ -7,6 +7,8 @@ to show.
 """
 
 import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookyourplace.bookings import emails, locking, tokens, waiting_list
+from bookyourplace.bookings.answers import check_answers, save_answers
 from bookyourplace.bookings.attendees import AttendeeDetails, check_attendee, normalise_email
 from bookyourplace.bookings.audit import record_booking_event
 from bookyourplace.bookings.availability import State, availability, count_places
@@ -24,6 +27,7 @@ from bookyourplace.bookings.errors import (  # noqa: F401 (faces catch them from
     BookingError,
     BookingNotOpenYet,
     CancellationNotAllowed,
+    InvalidAnswers,
     InvalidAttendeeDetails,
     OfferNotOpen,
     SessionCancelled,
@@ -34,8 +38,9 @@ from bookyourplace.bookings.links import resend_manage_link
 from bookyourplace.bookings.models import Booking
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor
-from bookyourplace.programmes.models import Session
+from bookyourplace.programmes.models import Question, Session
 from bookyourplace.programmes.page_version import programme_changed
+from bookyourplace.programmes.questions import questions_for
 
 # Crockford's base32 without I, L, O and U: a reference read over the phone is not misheard.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -73,6 +78,8 @@ def book_place(
     now: datetime | None = None,
     session: Session | None = None,
     address_proven: bool = False,
+    answers: Mapping[int, str] | None = None,
+    questions: Sequence[Question] | None = None,
 ) -> Booking:
     """Give the attendee a place (confirmed, or pending approval), or a place on the waiting
     list when the session is full and they asked for one; otherwise raise a BookingError.
@@ -86,24 +93,38 @@ def book_place(
     Joining the waiting list needs no such step: an offer is accepted only through the
     emailed link, which proves the address then.
 
+    ``answers``: the answers to the organiser's own questions (question id -> the answer as
+    text), checked against the questions the session asks (``questions``, as the caller has
+    just read them with the session, or read here) and saved with the booking, in its
+    transaction, whatever its status; InvalidAnswers names each one the form would refuse.
+
     Booking again with an address already on the session re-sends that booking's manage
     link (at most once in a few minutes) and raises AlreadyBooked: it never makes a second
     booking and never reveals the first one's details. On a full session, asked for a
     place rather than the waiting list, every address gets SessionFull, booked or not
     (the booked one is still emailed its link): the answer never tells a stranger whether
-    someone booked. Faces that answer strangers must treat AlreadyBooked exactly as they
-    treat a booking made (public/views.py: book).
+    someone booked (and the answers given then stay as they were). Faces that answer strangers
+    must treat AlreadyBooked exactly as they treat a booking made (public/views.py: book).
     """
     now = now or timezone.now()
     check_attendee(attendee)
     email = normalise_email(attendee.email)
     if session is None or session.pk != session_id:
         session = Session.objects.select_related("programme").filter(pk=session_id).first()
+    if questions is None:
+        questions = questions_for(session) if session is not None else []
+    answered = _Answered(questions, check_answers(questions, answers))
     refusal = _refusal_as_shown(session=session, email=email, join_waiting_list=join_waiting_list, now=now)
     if refusal is not None:
         raise refusal
     booking = _book_a_free_place(
-        session=session, attendee=attendee, email=email, actor=actor, now=now, address_proven=address_proven
+        session=session,
+        attendee=attendee,
+        email=email,
+        actor=actor,
+        now=now,
+        address_proven=address_proven,
+        answered=answered,
     )
     if booking is not None:
         return booking
@@ -116,6 +137,7 @@ def book_place(
         actor=actor,
         now=now,
         address_proven=address_proven,
+        answered=answered,
     )
     if isinstance(outcome, BookingError):
         # Raised after the transaction commits, so a re-sent manage link is kept.
@@ -148,6 +170,18 @@ def _refusal_as_shown(
     return refusal
 
 
+@dataclass(frozen=True)
+class _Answered:
+    """The questions asked and their checked answers, saved with whichever booking is made."""
+
+    questions: Sequence[Question]
+    checked: dict[int, str]
+
+    def save_with(self, booking: Booking) -> None:
+        if self.questions:
+            save_answers(booking=booking, questions=self.questions, checked=self.checked)
+
+
 def _book_under_the_lock(
     *,
     session_id: int,
@@ -157,6 +191,7 @@ def _book_under_the_lock(
     actor: Actor | None,
     now: datetime,
     address_proven: bool,
+    answered: _Answered,
 ) -> Booking | BookingError:
     """The booking made, or the refusal to raise once the transaction has committed."""
     with transaction.atomic():
@@ -186,6 +221,7 @@ def _book_under_the_lock(
                 else status_for_a_new_place(session, email, address_proven=address_proven)
             )
             booking = _create_booking(session=session, attendee=attendee, email=email, status=status, now=now)
+            answered.save_with(booking)
             if booking.is_waiting:
                 emails.queue_waiting_list_joined(booking=booking)
             else:
@@ -211,6 +247,7 @@ def _book_a_free_place(
     actor: Actor | None,
     now: datetime,
     address_proven: bool,
+    answered: _Answered,
 ) -> Booking | None:
     """The common case, a free place, holding the session's lock as briefly as possible.
 
@@ -237,6 +274,7 @@ def _book_a_free_place(
     try:
         with transaction.atomic():
             booking.save(force_insert=True)
+            answered.save_with(booking)
             tell_about_place(booking)
             _record_booking(booking=booking, session=session, actor=actor)
             locked = locking.lock_session(session.pk, programme=session.programme)

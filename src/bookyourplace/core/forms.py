@@ -6,9 +6,13 @@ field adds the GOV.UK classes and ties the hint and the error message to the con
 field in error.
 """
 
+import datetime as dt
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
+from django.utils.translation import gettext_lazy as _
 
 
 def whole_number_field(
@@ -117,3 +121,77 @@ class GovukForm(forms.Form):
             if name in self.errors:
                 summary.append((self[name].first_control_id, self.errors[name][0]))
         return summary
+
+
+DATE_PARTS = ("day", "month", "year")
+
+
+class GovukDateInput(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes, each with its label. The day box has
+    the field's id (the error summary's link lands on it); the field template puts the three
+    in a fieldset whose legend asks the question."""
+
+    template_name = "core/forms/date_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({part: forms.TextInput(attrs={"inputmode": "numeric"}) for part in DATE_PARTS}, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        base_id = widget["attrs"].get("id", "")
+        in_error = "--error" in widget["attrs"].get("class", "")
+        labels = {"day": _("Day"), "month": _("Month"), "year": _("Year")}
+        # A date with a part left out marks only the empty boxes, as GOV.UK does; any other
+        # error marks all three.
+        empty = {part for part, box in zip(DATE_PARTS, widget["subwidgets"], strict=True) if not box["value"]}
+        marked = empty if 0 < len(empty) < len(DATE_PARTS) else set(DATE_PARTS)
+        for part, box in zip(DATE_PARTS, widget["subwidgets"], strict=True):
+            attrs = box["attrs"]
+            # The hint and error belong to the fieldset, not to each box.
+            attrs.pop("aria-describedby", None)
+            if base_id:
+                attrs["id"] = base_id if part == "day" else f"{base_id}-{part}"
+            width = "govuk-input--width-4" if part == "year" else "govuk-input--width-2"
+            error = " govuk-input--error" if in_error and part in marked else ""
+            attrs["class"] = f"govuk-input govuk-date-input__input {width}{error}"
+            box["label"] = labels[part]
+        return context
+
+
+class GovukDateField(forms.Field):
+    """A date typed into the GOV.UK date input, with the GOV.UK messages: ``required``,
+    ``incomplete`` ("%(parts)s": the parts left out, "month" or "day and year") and
+    ``invalid`` (not a real date)."""
+
+    widget = GovukDateInput
+    default_error_messages = {
+        "invalid": _("Enter a real date"),
+        "incomplete": _("The date must include a %(parts)s"),
+    }
+
+    def to_python(self, value):
+        if isinstance(value, dt.date) or value is None:
+            return value
+        parts = [str(part or "").strip() for part in value][:3]
+        parts += [""] * (3 - len(parts))
+        if not any(parts):
+            return None
+        words = {"day": _("day"), "month": _("month"), "year": _("year")}
+        missing = [str(words[part]) for part, typed in zip(DATE_PARTS, parts, strict=True) if not typed]
+        if missing:
+            # Filled in with replace, not "%": the message may quote the organiser's own words.
+            message = str(self.error_messages["incomplete"]).replace("%(parts)s", " and ".join(missing))
+            raise ValidationError(message, code="incomplete")
+        day, month, year = parts
+        try:
+            if len(year) != 4 or not all(part.isdigit() for part in parts):
+                raise ValueError
+            return dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None

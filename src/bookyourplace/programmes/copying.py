@@ -10,6 +10,7 @@ from bookyourplace.privacy.services import Actor, record
 from bookyourplace.programmes.errors import ProgrammeError
 from bookyourplace.programmes.models import Programme, Session
 from bookyourplace.programmes.page_version import programme_changed
+from bookyourplace.programmes.questions import copy_questions
 from bookyourplace.programmes.slugs import available_slug
 
 # Fields a copied session takes over unchanged; dates and status are worked out afresh.
@@ -25,6 +26,7 @@ COPIED_SESSION_FIELDS = (
     "room",
     "address",
     "capacity",
+    "asks_own_questions",
 )
 
 
@@ -40,7 +42,8 @@ def copy_programme(
 
     Each session keeps its offset in days from the programme's first day and its local
     wall-clock times, so a 10:00 session stays at 10:00 even across a change to or from
-    British Summer Time. Bookings stay with the original.
+    British Summer Time. The booking questions are copied too; bookings (and their answers)
+    stay with the original.
     """
     sessions = list(programme.sessions.order_by("starts_at", "id"))
     if not sessions:
@@ -56,8 +59,8 @@ def copy_programme(
             status=Programme.Status.PUBLISHED if publish else Programme.Status.DRAFT,
             time_zone=programme.time_zone,
         )
-        for session in sessions:
-            _copy_session(session, copy, days, tz)
+        copies = {session.pk: _copy_session(session, copy, days, tz) for session in sessions}
+        copy_questions(programme=programme, to=copy, sessions=copies)
         programme_changed(copy.pk)
     return copy
 

@@ -69,6 +69,10 @@ class ParsedSession:
     venue: str
     room: str
     description_html: str
+    # Where it was read from, and how to book ("Book Your Place"), for the flyer reader.
+    booking_text: str = ""
+    line: int = 0
+    time_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,9 @@ def _parse_session(heading: _Cell, cells: list[_Cell], today: dt.date) -> Parsed
         venue=venue,
         room=room,
         description_html=_description(description.html) if description else "",
+        booking_text=fields.get("registration", ""),
+        line=heading.line,
+        time_line=details.line,
     )
 
 

@@ -56,7 +56,16 @@ def _session_version(programme_slug: str, session_id: int) -> tuple | None:
 
 
 # The cached pages, by URL name (public/urls.py), and what their version is read from.
-PAGES = {"programme": _programme_version, "session": _session_version}
+PAGES = {
+    "programme": _programme_version,
+    "session": _session_version,
+    # The calendar feeds and the embed (public/calendar_views.py): a feed is polled every
+    # hour by every calendar subscribed to it.
+    "programme_calendar": _programme_version,
+    "session_calendar": _session_version,
+    "programme_embed": _programme_version,
+    "programme_embed_snippet": _programme_version,
+}
 
 
 def _key(parts: Iterable, language: str) -> str:
@@ -77,8 +86,9 @@ def page_key(request) -> str | None:
     parts = version(**match.kwargs)
     if parts is None:
         return None
-    # As LocaleMiddleware, further down, will decide it.
-    return _key(parts, translation.get_language_from_request(request))
+    # The URL name keeps apart the pages of one version (the programme page, its feed, its
+    # embed); the language as LocaleMiddleware, further down, will decide it.
+    return _key((match.url_name, *parts), translation.get_language_from_request(request))
 
 
 def lifetime(moments: Iterable[datetime | None], now: datetime | None = None) -> int:

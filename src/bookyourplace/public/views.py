@@ -32,6 +32,7 @@ from bookyourplace.core.formatting import session_date
 from bookyourplace.core.requests import client_ip
 from bookyourplace.privacy.services import actor_for
 from bookyourplace.programmes.models import Organiser, Programme, Session
+from bookyourplace.programmes.questions import questions_for
 from bookyourplace.public import errors, page_cache
 from bookyourplace.public.forms import CancelBookingForm
 from bookyourplace.public.manage_extras import manage_page_extras
@@ -109,8 +110,9 @@ def home(request):
 # afresh and says how long it may be kept.
 
 
-@_allow("GET", "HEAD")
-def programme(request, programme_slug):
+def programme_page(request, programme_slug: str, template: str, **context) -> HttpResponse:
+    """A page of the programme's sessions by day, with places left (the programme page, its
+    embed), marked to keep until booking next opens or closes."""
     programme = _published_programme(programme_slug)
     sessions = places.programme_sessions(programme)
     days = [
@@ -119,12 +121,17 @@ def programme(request, programme_slug):
     ]
     response = render(
         request,
-        "public/programme.html",
-        {"programme": programme, "organiser": programme.organiser, "days": days},
+        template,
+        {"programme": programme, "organiser": programme.organiser, "days": days, **context},
     )
     return page_cache.keep_for(
         response, page_cache.lifetime(m for s in sessions for m in (s.booking_opens_at, s.closes_at))
     )
+
+
+@_allow("GET", "HEAD")
+def programme(request, programme_slug):
+    return programme_page(request, programme_slug, "public/programme.html")
 
 
 @_allow("GET", "HEAD")
@@ -166,7 +173,8 @@ def book(request, programme_slug, session_id):
         session_id=session_id,
         load=lambda: _session_as_shown(programme_slug, session_id),
     )
-    form = BookingForm(request.POST, organiser=session.programme.organiser)
+    questions = _questions_asked(session)
+    form = BookingForm(request.POST, organiser=session.programme.organiser, questions=questions)
     if not form.is_valid():
         return _booking_form_page(request, session, form)
     join_waiting_list = request.POST.get("waiting_list") == "yes"
@@ -191,6 +199,8 @@ def book(request, programme_slug, session_id):
                 attendee=attendee,
                 join_waiting_list=join_waiting_list,
                 actor=actor,
+                answers=form.answers(),
+                questions=questions,
             )
     except bookings.AlreadyBooked:
         pass  # answered as a booking made: the service has emailed that address its link
@@ -200,11 +210,19 @@ def book(request, programme_slug, session_id):
 
 
 def _session_as_shown(programme_slug: str, session_id: int) -> Session:
-    """The session with its places counted, as its public pages show it at this version
-    (which every change to what they show raises)."""
+    """The session with its places counted and the organiser's questions it asks, as its
+    public pages show it at this version (which every change to what they show raises)."""
     session = _published_session(programme_slug, session_id)
     session.places_taken, session.waiting = places.count_places(session)
+    session.questions_asked = questions_for(session)
     return session
+
+
+def _questions_asked(session: Session):
+    """The questions as read with the session (a session row kept in the cache before the
+    questions were read with it has none: read them now)."""
+    questions = getattr(session, "questions_asked", None)
+    return questions if questions is not None else questions_for(session)
 
 
 def _booking_form_page(request, session, form, stand_ins: dict[str, str] | None = None):
@@ -212,7 +230,8 @@ def _booking_form_page(request, session, form, stand_ins: dict[str, str] | None 
     not); ``stand_ins`` when the page is rendered to be kept and filled in
     (page_cache.session_page_filled_in)."""
     if form is None:
-        form = BookingForm(organiser=session.programme.organiser)
+        # The same for everyone: the questions are part of the page kept in the cache.
+        form = BookingForm(organiser=session.programme.organiser, questions=questions_for(session))
     context = {"session": session, "programme": session.programme, "organiser": session.programme.organiser}
     context.update(stand_ins or {})
     state = places.availability(session)

@@ -8,10 +8,11 @@ formula is neutralised on the way out: attendees type their own names and organi
 import csv
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import batched
 from typing import BinaryIO
 
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -19,10 +20,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from bookyourplace.bookings.models import Booking, Sector
+from bookyourplace.bookings.answers import as_date, shown
+from bookyourplace.bookings.models import Answer, Booking, Sector
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor, record
-from bookyourplace.programmes.models import Programme, Session
+from bookyourplace.programmes.models import Programme, Question, Session
 
 HEADER = (
     _("Reference"),
@@ -55,17 +57,57 @@ def bookings_of_programme(programme: Programme) -> QuerySet[Booking]:
     )
 
 
-def booking_rows(bookings: QuerySet[Booking]) -> Iterator[list]:
-    """The header, then one row per booking: text, with local dates and times as values.
+def question_columns(bookings: QuerySet[Booking], asked: Iterable[Question] = ()) -> list[str]:
+    """The organiser's questions as columns, one per question's wording: those ``asked`` now,
+    in order, then the wording of any other answers these bookings hold (a question reworded
+    or removed since), in the order first answered."""
+    labels = list(dict.fromkeys(question.label for question in asked))
+    answered = (
+        Answer.objects.filter(booking__in=bookings.order_by().values("pk"))
+        .order_by()
+        .values("question_label")
+        .annotate(first=Min("pk"))
+        .order_by("first")
+        .values_list("question_label", flat=True)
+    )
+    return labels + [label for label in answered if label not in labels]
+
+
+def _answer_cells(booking_ids: Sequence[int]) -> dict[tuple[int, str], object]:
+    """(booking, question's wording) -> the answer as a cell: a date as a date, several
+    choices on one line."""
+    cells: dict[tuple[int, str], object] = {}
+    rows = Answer.objects.filter(booking_id__in=booking_ids).order_by("pk")
+    for booking_id, label, kind, value in rows.values_list("booking_id", "question_label", "question_kind", "value"):
+        if kind == Question.Kind.DATE and (day := as_date(value)) is not None:
+            cells[(booking_id, label)] = day
+        else:
+            cells[(booking_id, label)] = shown(kind, value, separator="; ")
+    return cells
+
+
+def booking_rows(bookings: QuerySet[Booking], *, questions: Sequence[str] = ()) -> Iterator[list]:
+    """The header, then one row per booking: text, with local dates and times as values, and
+    a column for each of ``questions`` (question_columns) with the booking's answer.
 
     Plain values, not model instances, and labels looked up once per export: a hundred
-    thousand bookings stream out in seconds, in flat memory.
+    thousand bookings stream out in seconds, in flat memory (the answers read a chunk of
+    bookings at a time).
     """
-    yield [str(label) for label in HEADER]
+    yield [str(label) for label in HEADER] + list(questions)
+    for chunk in batched(_fixed_rows(bookings), CHUNK_SIZE):
+        answers = _answer_cells([booking_id for booking_id, _row in chunk]) if questions else {}
+        for booking_id, row in chunk:
+            yield row + [answers.get((booking_id, label), "") for label in questions]
+
+
+def _fixed_rows(bookings: QuerySet[Booking]) -> Iterator[tuple[int, list]]:
+    """(booking id, its fixed columns) for each booking."""
     sectors = {value: str(label) for value, label in Sector.choices}
     statuses = {value: str(label) for value, label in Booking.Status.choices}
     session_dates: dict[int, dt.date] = {}
     columns = (
+        "pk",
         "reference",
         "first_name",
         "last_name",
@@ -83,6 +125,7 @@ def booking_rows(bookings: QuerySet[Booking]) -> Iterator[list]:
     )
     for row in bookings.values_list(*columns).iterator(chunk_size=CHUNK_SIZE):
         (
+            booking_id,
             reference,
             first_name,
             last_name,
@@ -101,20 +144,23 @@ def booking_rows(bookings: QuerySet[Booking]) -> Iterator[list]:
         tz = zoneinfo.ZoneInfo(time_zone)  # ZoneInfo keeps one instance per zone
         if session_id not in session_dates:
             session_dates[session_id] = starts_at.astimezone(tz).date()
-        yield [
-            reference,
-            first_name,
-            last_name,
-            email,
-            organisation,
-            sectors.get(sector, sector),
-            job_title,
-            access_needs,
-            statuses.get(status, status),
-            created_at.astimezone(tz).replace(tzinfo=None, microsecond=0),
-            session_title,
-            session_dates[session_id],
-        ]
+        yield (
+            booking_id,
+            [
+                reference,
+                first_name,
+                last_name,
+                email,
+                organisation,
+                sectors.get(sector, sector),
+                job_title,
+                access_needs,
+                statuses.get(status, status),
+                created_at.astimezone(tz).replace(tzinfo=None, microsecond=0),
+                session_title,
+                session_dates[session_id],
+            ],
+        )
 
 
 def neutralise(value: object) -> object:

@@ -7,7 +7,7 @@ charts drawn from them, as anything exported or printed must, and as viewers see
 """
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -19,6 +19,7 @@ from bookyourplace.programmes.models import Programme
 from bookyourplace.reports import charts
 from bookyourplace.reports.attendance_rates import AttendanceRates, attendance_rates
 from bookyourplace.reports.audience import AccessNeeds, Audience, access_needs, audience
+from bookyourplace.reports.booking_questions import QuestionCounts, question_counts
 from bookyourplace.reports.counts import booking_counts
 from bookyourplace.reports.evaluation import Evaluation, FeedbackRow, PreventSummary, evaluation
 from bookyourplace.reports.filters import ReportFilter
@@ -46,6 +47,8 @@ class Figures:
     audience: Audience
     access_needs: AccessNeeds
     evaluation: Evaluation
+    # The organiser's own questions, counted (a report about one programme only).
+    questions: list[QuestionCounts] = field(default_factory=list)
 
 
 def figures(report_filter: ReportFilter, allowed: QuerySet[Programme], *, now: dt.datetime | None = None) -> Figures:
@@ -58,6 +61,7 @@ def figures(report_filter: ReportFilter, allowed: QuerySet[Programme], *, now: d
         audience=audience(report_filter, allowed, counts=counts),
         access_needs=access_needs(report_filter, allowed, counts=counts),
         evaluation=evaluation(report_filter, allowed, counts=counts),
+        questions=question_counts(report_filter, allowed),
     )
 
 
@@ -316,6 +320,23 @@ def _access_needs_table(needs: AccessNeeds) -> Table:
         total=[_("All sessions"), "", needs.total],
         note=_("Counts only: who asked, and what for, is on each booking for the organisers who need it."),
         empty=_("Nobody with a confirmed place asked for access needs to be met."),
+    )
+
+
+def _question_table(number: int, counts: QuestionCounts) -> Table:
+    rows = [[answer.answer, answer.count] for answer in counts.answers]
+    if counts.not_answered:
+        rows.append([_("Not answered"), counts.not_answered])
+    return Table(
+        slug=f"question-{number}",
+        title=counts.label,
+        columns=[Column(_("Answer"), TEXT), Column(_("Confirmed bookings"), COUNT)],
+        rows=rows,
+        total=[_("Asked the question"), counts.asked],
+        note=_("People could choose more than one answer, so the answers add up to more than those asked.")
+        if counts.several
+        else "",
+        empty=_("Nobody with a confirmed place has answered it."),
     )
 
 
@@ -614,6 +635,14 @@ def _sections(f: Figures, suppress: bool) -> list[Section]:
         feedback_section,
         access_section,
     ]
+    if f.questions:
+        sections.append(
+            Section(
+                "booking-questions",
+                _("Booking questions"),
+                tables=[held(_question_table(n, counts)) for n, counts in enumerate(f.questions, start=1)],
+            )
+        )
     for section in sections:
         section.charts = [chart for chart in section.charts if chart is not None]
     return sections

@@ -17,6 +17,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import NoReverseMatch, get_resolver, reverse
+from django.utils import timezone
 
 from bookyourplace.accounts.models import Role
 from bookyourplace.accounts.testing import make_person, sign_in_as
@@ -25,7 +26,7 @@ from bookyourplace.bookings.check_in import check_in_token
 from bookyourplace.privacy.models import ErasureRequest
 from bookyourplace.privacy.services import SYSTEM
 from bookyourplace.privacy.subject_access import ask_for_erasure
-from bookyourplace.programmes.models import Organiser, Programme
+from bookyourplace.programmes.models import Organiser, Programme, ProgrammeSource, Question
 
 GET, POST = "GET", "POST"
 ROLES = ("administrator", "organiser of A", "organiser of B", "viewer", "no staff record")
@@ -38,6 +39,10 @@ MATRIX = [
     ("two_factor_setup",       GET,  None,             200,   200,   200,   200,    200),  # one's own sign-in only
     ("recovery_codes",         GET,  None,             302,   302,   302,   302,    403),  # to Your account: no authenticator
     ("programme_new",          GET,  None,             200,   200,   200,   403,    403),
+    ("programme_import",       GET,  None,             200,   200,   200,   403,    403),
+    ("programme_import",       POST, None,             200,   200,   200,   403,    403),  # nothing pasted: the form's error
+    ("programme_import_preview", POST, None,           302,   302,   302,   403,    403),  # no preview: back to start again
+    ("programme_source",       GET,  "A",              200,   200,   404,   200,    403),  # whoever sees the programme
     ("programme",              GET,  "A",              200,   200,   404,   200,    403),
     ("programme_edit",         GET,  "A",              200,   200,   404,   403,    403),
     ("programme_copy",         GET,  "A",              200,   200,   404,   403,    403),
@@ -72,6 +77,16 @@ MATRIX = [
     ("programme_feedback_csv", GET,  "A",              200,   200,   404,   200,    403),
     ("feedback_questions",     GET,  "A",              200,   200,   404,   403,    403),
     ("feedback_questions",     POST, "A",              200,   200,   404,   403,    403),  # no action: the page again
+    ("programme_questions",    GET,  "A",              200,   200,   404,   403,    403),  # booking questions
+    ("programme_question_add", GET,  "A",              200,   200,   404,   403,    403),
+    ("programme_question_add", POST, "A",              200,   200,   404,   403,    403),  # empty: the form's errors
+    ("session_questions",      GET,  "session in A",   200,   200,   404,   403,    403),
+    ("session_questions",      POST, "session in A",   200,   200,   404,   403,    403),  # no choice: the form's error
+    ("session_question_add",   GET,  "session in A",   302,   302,   404,   403,    403),  # asks the programme's: back
+    ("question_edit",          GET,  "question in A",  200,   200,   404,   403,    403),
+    ("question_edit",          POST, "question in A",  200,   200,   404,   403,    403),  # empty: the form's errors
+    ("question_remove",        GET,  "question in A",  200,   200,   404,   403,    403),  # the confirmation
+    ("question_move",          POST, "question in A",  302,   302,   404,   403,    403),
     ("sign_in_sheet",          GET,  "session in A",   200,   200,   404,   403,    403),
     ("sign_in_sheet_organiser", GET, "session in A",   200,   200,   404,   403,    403),
     ("register",               GET,  "session in A",   200,   200,   404,   200,    403),
@@ -119,10 +134,16 @@ MATRIX = [
     ("report_table_csv",       GET,  "table",          200,   200,   200,   200,    403),  # counts, never people
     ("report_table_xlsx",      GET,  "table",          200,   200,   200,   200,    403),
     ("programme_report",       GET,  "A",              200,   200,   404,   200,    403),
+    ("programme_share",        GET,  "A",              200,   200,   404,   200,    403),  # public once published
+    ("programme_print_pdf",    GET,  "A",              200,   200,   404,   200,    403),  # whoever sees it may print it
+    ("programme_print_poster", GET,  "A",              200,   200,   404,   200,    403),
+    ("programme_print_text",   GET,  "A",              200,   200,   404,   200,    403),
+    ("programme_print_text_file", GET, "A",            200,   200,   404,   200,    403),
     # Another organiser's things: not found, even by our administrator.
     ("programme",              GET,  "X",              404,   404,   404,   404,    403),
     ("programme_edit",         GET,  "X",              404,   404,   404,   404,    403),
     ("programme_copy",         GET,  "X",              404,   404,   404,   404,    403),
+    ("programme_source",       GET,  "X",              404,   404,   404,   404,    403),
     ("programme_publish",      POST, "X",              404,   404,   404,   404,    403),
     ("programme_unpublish",    POST, "X",              404,   404,   404,   404,    403),
     ("programme_archive",      POST, "X",              404,   404,   404,   404,    403),
@@ -149,7 +170,18 @@ MATRIX = [
     ("programme_feedback",     GET,  "X",              404,   404,   404,   404,    403),
     ("programme_feedback_csv", GET,  "X",              404,   404,   404,   404,    403),
     ("feedback_questions",     GET,  "X",              404,   404,   404,   404,    403),
+    ("programme_questions",    GET,  "X",              404,   404,   404,   404,    403),
+    ("programme_question_add", POST, "X",              404,   404,   404,   404,    403),
+    ("session_questions",      POST, "session in X",   404,   404,   404,   404,    403),
+    ("question_edit",          POST, "question in X",  404,   404,   404,   404,    403),
+    ("question_remove",        POST, "question in X",  404,   404,   404,   404,    403),
+    ("question_move",          POST, "question in X",  404,   404,   404,   404,    403),
     ("programme_report",       GET,  "X",              404,   404,   404,   404,    403),
+    ("programme_share",        GET,  "X",              404,   404,   404,   404,    403),
+    ("programme_print_pdf",    GET,  "X",              404,   404,   404,   404,    403),
+    ("programme_print_poster", GET,  "X",              404,   404,   404,   404,    403),
+    ("programme_print_text",   GET,  "X",              404,   404,   404,   404,    403),
+    ("programme_print_text_file", GET, "X",            404,   404,   404,   404,    403),
     ("sign_in_sheet",          GET,  "session in X",   404,   404,   404,   404,    403),
     ("sign_in_sheet_organiser", GET, "session in X",   404,   404,   404,   404,    403),
     ("register",               GET,  "session in X",   404,   404,   404,   404,    403),
@@ -195,6 +227,8 @@ ARGUMENTS = {
     "mark in X": lambda w: {"session_id": w["session in X"].pk, "booking_id": w["booking in X"].pk},
     "erasure request in A": lambda w: {"request_id": w["erasure request in A"].pk},
     "erasure request in X": lambda w: {"request_id": w["erasure request in X"].pk},
+    "question in A": lambda w: {"question_id": w["question in A"].pk},
+    "question in X": lambda w: {"question_id": w["question in X"].pk},
 }
 
 
@@ -251,8 +285,22 @@ def world(organiser, programme, make_session, attendee_details):
     world["walk-in in A"] = add_walk_in(session=session_a, first_name="Dee", last_name="Khan", actor=SYSTEM)
     # The attendance page's correction of a booking's mark: its session and booking.
     world["mark in A"], world["mark in X"] = world["booking in A"], world["booking in X"]
+    # A booking question of each programme (programmes/questions.py).
+    for where in ("A", "X"):
+        world[f"question in {where}"] = Question.objects.create(
+            programme=world[where], position=1, kind=Question.Kind.SHORT_TEXT, label="Your dietary requirements"
+        )
     # A report's table to download (reports: "sessions", "attendance"...).
     world["table"] = "sessions"
+    # The flyers A and X were imported from (programme_source).
+    for imported in (programme, x):
+        ProgrammeSource.objects.create(
+            programme=imported,
+            file_name="flyer.txt",
+            content_type="text/plain",
+            content=b"Prevent Week",
+            imported_at=timezone.now(),
+        )
     # An attendee's "Delete my details", at each organiser.
     for where, booking in (("A", world["booking in A"]), ("X", world["booking in X"])):
         organiser_id = booking.session.programme.organiser_id

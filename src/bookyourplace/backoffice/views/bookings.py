@@ -15,6 +15,7 @@ from bookyourplace.backoffice import errors
 from bookyourplace.backoffice.access import session_for, staff_required
 from bookyourplace.bookings import queries
 from bookyourplace.bookings import services as bookings
+from bookyourplace.bookings.answers import answers_shown
 from bookyourplace.bookings.forms import BookingForm
 from bookyourplace.bookings.models import Booking, Sector
 from bookyourplace.certificates.services import certificate_status
@@ -22,6 +23,7 @@ from bookyourplace.core.errors import DomainError
 from bookyourplace.core.forms import GovukForm
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import actor_for, record
+from bookyourplace.programmes.questions import questions_for
 
 BOOKINGS_PER_PAGE = 50
 
@@ -124,6 +126,7 @@ def booking_detail(request, booking_id):
             "programme": programme,
             "can_edit": permissions.can_edit(request.user, programme=programme),
             "certificate_status": certificate_status(booking),
+            "answers": answers_shown(booking),
         },
     )
 
@@ -185,12 +188,18 @@ class PhonedBookingForm(BookingForm):
 @staff_required
 def booking_new(request, session_id):
     session = session_for(request, session_id, edit=True)
-    form = PhonedBookingForm(request.POST or None, organiser=session.programme.organiser)
+    questions = questions_for(session)
+    form = PhonedBookingForm(request.POST or None, organiser=session.programme.organiser, questions=questions)
     if request.method == "POST" and form.is_valid():
         try:
             # The organiser took the details from the person: no "confirm your email" hold.
             booking = bookings.book_place(
-                session_id=session.pk, attendee=form.attendee(), actor=actor_for(request), address_proven=True
+                session_id=session.pk,
+                attendee=form.attendee(),
+                actor=actor_for(request),
+                address_proven=True,
+                answers=form.answers(),
+                questions=questions,
             )
         except DomainError as refusal:
             errors.add_to_form(form, refusal)

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from bookyourplace.accounts import permissions
 from bookyourplace.backoffice.access import programme_for, require, session_for, staff_required
 from bookyourplace.privacy.services import actor_for
+from bookyourplace.programmes.questions import questions_for, questions_of_programme
 from bookyourplace.reports import exports
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -23,8 +24,9 @@ def export_session(request, session_id, file_format):
     programme = session.programme
     require(permissions.can_export_personal_data(request.user, programme=programme))
     exports.record_export(actor=actor_for(request), programme=programme, session=session, file_format=file_format)
+    bookings = exports.bookings_of_session(session)
     return _download(
-        exports.booking_rows(exports.bookings_of_session(session)),
+        exports.booking_rows(bookings, questions=exports.question_columns(bookings, questions_for(session))),
         exports.export_filename(programme=programme, session=session, extension=file_format),
         file_format,
     )
@@ -36,8 +38,9 @@ def export_programme(request, programme_id, file_format):
     programme = programme_for(request, programme_id)
     require(permissions.can_export_personal_data(request.user, programme=programme))
     exports.record_export(actor=actor_for(request), programme=programme, file_format=file_format)
+    bookings = exports.bookings_of_programme(programme)
     return _download(
-        exports.booking_rows(exports.bookings_of_programme(programme)),
+        exports.booking_rows(bookings, questions=exports.question_columns(bookings, questions_of_programme(programme))),
         exports.export_filename(programme=programme, extension=file_format),
         file_format,
     )

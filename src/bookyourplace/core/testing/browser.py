@@ -183,6 +183,15 @@ def press_enter_and_wait_for(page, url_pattern) -> None:
     page.wait_for_url(url_pattern)
 
 
+def press_enter_for_new_tab(page):
+    """Press Enter on the focused link that opens in a new tab; that tab, loaded."""
+    with page.context.expect_page() as opened:
+        page.keyboard.press("Enter")
+    tab = opened.value
+    tab.wait_for_load_state()
+    return tab
+
+
 def choose_radio(page, group_id: str, label: str) -> None:
     """Tab into a radio group, then move through it with the arrow keys to the option wanted."""
     tab_to(page, f"{group_id}_0")

@@ -46,6 +46,10 @@ class DraftSession:
     # today); year_doubtful when more than one year fitted or there was no weekday to check.
     year_inferred: bool = False
     year_doubtful: bool = False
+    # The lines the date (its day heading) and the time were read from (0: none), so that a
+    # problem with either is named on its own line.
+    date_line: int = 0
+    time_line: int = 0
 
 
 @dataclass
@@ -60,3 +64,10 @@ class FlyerReading:
     # True when some date had no year and more than one year would fit: the preview asks
     # the organiser which year (read_flyer's ``year`` answers it).
     needs_year: bool = False
+
+    def all_flags(self) -> list[Flag]:
+        """Every flag, the flyer's and each session's, once each, in the order of the lines."""
+        seen: dict[tuple[int, str], Flag] = {}
+        for flag in [*self.flags, *(flag for session in self.sessions for flag in session.flags)]:
+            seen.setdefault((flag.line, flag.message), flag)
+        return sorted(seen.values(), key=lambda flag: flag.line)
