@@ -47,6 +47,17 @@ _CONTROL_CLASSES = {
 }
 
 
+class DatePicker(forms.DateInput):
+    """The browser's own date picker (``<input type="date">``). Its value must be written
+    as 2026-01-19 whatever the language: a date in the site's format (19/01/2026) shows as an
+    empty box, and a form sent back from it then loses the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class GovukBoundField(BoundField):
     @property
     def hint_id(self) -> str:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from bookyourplace.accounts import permissions
 from bookyourplace.accounts.audit_log import AuditFilter, events_for_organisers
 from bookyourplace.backoffice.access import require, staff_required
-from bookyourplace.core.forms import GovukForm
+from bookyourplace.core.forms import DatePicker, GovukForm
 from bookyourplace.privacy.models import AuditEvent
 
 PER_PAGE = 100
@@ -33,13 +33,13 @@ class AuditFilterForm(GovukForm):
     date_from = forms.DateField(
         label=gettext_lazy("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         error_messages={"invalid": gettext_lazy("Enter the first day as a real date")},
     )
     date_to = forms.DateField(
         label=gettext_lazy("To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         error_messages={"invalid": gettext_lazy("Enter the last day as a real date")},
     )
 

@@ -27,7 +27,7 @@ from bookyourplace.accounts import permissions
 from bookyourplace.backoffice import errors
 from bookyourplace.backoffice.access import require, staff_required
 from bookyourplace.core.errors import DomainError
-from bookyourplace.core.forms import CheckboxField, GovukForm, whole_number_field
+from bookyourplace.core.forms import CheckboxField, DatePicker, GovukForm, whole_number_field
 from bookyourplace.privacy.services import actor_for
 from bookyourplace.reports import coverage as coverage_rules
 from bookyourplace.reports import coverage_import as importing
@@ -73,13 +73,13 @@ class CoverageFilterForm(GovukForm):
     date_from = forms.DateField(
         label=gettext_lazy("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         error_messages={"invalid": gettext_lazy("Enter the first day as a real date")},
     )
     date_to = forms.DateField(
         label=gettext_lazy("To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         error_messages={"invalid": gettext_lazy("Enter the last day as a real date")},
     )
     kind = forms.ChoiceField(

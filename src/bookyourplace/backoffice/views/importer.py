@@ -29,7 +29,7 @@ from bookyourplace.backoffice.views.programmes import ProgrammeForm
 from bookyourplace.backoffice.views.sessions import SessionForm
 from bookyourplace.backoffice.views.teams_import import InMemoryReportHandler
 from bookyourplace.core.errors import DomainError
-from bookyourplace.core.forms import GovukForm
+from bookyourplace.core.forms import DatePicker, GovukForm
 from bookyourplace.privacy.services import actor_for
 from bookyourplace.programmes import importing
 from bookyourplace.programmes.errors import InvalidDraftSessions
@@ -287,7 +287,7 @@ class DraftRowForm(GovukForm):
     date = forms.DateField(
         label=gettext_lazy("Date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatePicker(),
         error_messages={"invalid": gettext_lazy("Enter a real date")},
     )
     start = forms.TimeField(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from bookyourplace.accounts import permissions
 from bookyourplace.backoffice.access import require, staff_required
-from bookyourplace.core.forms import CheckboxField, GovukForm, whole_number_field
+from bookyourplace.core.forms import CheckboxField, DatePicker, GovukForm, whole_number_field
 from bookyourplace.privacy.services import actor_for
 from bookyourplace.programmes import organiser_pages
 from bookyourplace.programmes.models import Compliance, Organiser, SpecialCategoryCondition
@@ -148,7 +148,7 @@ class AccessibilityStatementForm(GovukForm):
     tested_on = forms.DateField(
         label=gettext_lazy("Date of the last test"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         error_messages={"invalid": gettext_lazy("Enter the date of the last test as a real date")},
     )
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from bookyourplace.accounts import permissions, programme_teams
 from bookyourplace.backoffice.access import programme_for, require, staff_required
 from bookyourplace.bookings.availability import add_booking_counts
-from bookyourplace.core.forms import GovukForm
+from bookyourplace.core.forms import DatePicker, GovukForm
 from bookyourplace.privacy.services import actor_for
 from bookyourplace.programmes import copying, editing, publishing
 from bookyourplace.programmes.errors import ProgrammeError
@@ -128,7 +128,7 @@ class CopyProgrammeForm(GovukForm):
             "The first session moves to this day. Every other session keeps its place in the week, "
             "its times, delivery, room and text. Bookings are not copied."
         ),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         error_messages={
             "required": gettext_lazy("Enter the new first day"),
             "invalid": gettext_lazy("Enter the new first day as a real date"),

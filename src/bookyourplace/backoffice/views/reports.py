@@ -23,7 +23,7 @@ from bookyourplace.accounts import permissions
 from bookyourplace.accounts.models import Role
 from bookyourplace.backoffice.access import programme_for, staff_required
 from bookyourplace.bookings.models import Sector
-from bookyourplace.core.forms import GovukForm
+from bookyourplace.core.forms import DatePicker, GovukForm
 from bookyourplace.privacy.services import actor_for
 from bookyourplace.programmes.models import Programme, Session
 from bookyourplace.reports import report_exports
@@ -45,14 +45,14 @@ class ReportFilterForm(GovukForm):
         label=gettext_lazy("From"),
         required=False,
         help_text=gettext_lazy("Sessions starting on or after this day."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         error_messages={"invalid": gettext_lazy("Enter the first day as a real date")},
     )
     date_to = forms.DateField(
         label=gettext_lazy("To"),
         required=False,
         help_text=gettext_lazy("Sessions starting on or before this day."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         error_messages={"invalid": gettext_lazy("Enter the last day as a real date")},
     )
     programme = forms.TypedMultipleChoiceField(

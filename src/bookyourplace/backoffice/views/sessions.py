@@ -14,7 +14,7 @@ from bookyourplace.backoffice.access import programme_for, session_for, staff_re
 from bookyourplace.bookings import session_changes
 from bookyourplace.bookings.availability import add_booking_counts
 from bookyourplace.core.errors import DomainError
-from bookyourplace.core.forms import CheckboxField, GovukForm, whole_number_field
+from bookyourplace.core.forms import CheckboxField, DatePicker, GovukForm, whole_number_field
 from bookyourplace.privacy.services import actor_for
 from bookyourplace.programmes import sessions as programme_sessions
 from bookyourplace.programmes.models import ApprovalMode, Session
@@ -37,7 +37,7 @@ class SessionForm(GovukForm):
     )
     date = forms.DateField(
         label=gettext_lazy("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         error_messages={
             "required": gettext_lazy("Enter the date of the session"),
             "invalid": gettext_lazy("Enter a real date"),

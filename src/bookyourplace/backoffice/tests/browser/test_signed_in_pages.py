@@ -85,6 +85,9 @@ def test_session_pages_have_no_axe_violations(administrator, programme, lifecycl
     errors_showing(page)
     sweep.check(page, "Add a session, with errors")
     sweep.visit(page, f"/backoffice/sessions/{life.pk}/edit/", "Edit session")
+    # The browser's date box shows the session's date (a date in the site's own format
+    # would show an empty box, and saving would then ask for the date again).
+    assert page.input_value("#id_date") == life.starts_at.astimezone(life.programme.tz).date().isoformat()
     clear_field(page, "id_title")
     clear_field(page, "id_capacity")
     page.keyboard.type("0")
