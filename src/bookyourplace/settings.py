@@ -54,10 +54,12 @@ INSTALLED_APPS = [
     # Recovery codes: one-off codes for signing in when the phone with the authenticator is lost.
     "django_otp.plugins.otp_static",
     "axes",
+    "ninja",
     "bookyourplace.core",
     "bookyourplace.programmes",
     "bookyourplace.bookings",
     "bookyourplace.notifications",
+    "bookyourplace.webhooks",
     "bookyourplace.attendance",
     "bookyourplace.feedback",
     "bookyourplace.certificates",
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
     "bookyourplace.accounts",
     "bookyourplace.public",
     "bookyourplace.backoffice",
+    "bookyourplace.api",
 ]
 
 MIDDLEWARE = [

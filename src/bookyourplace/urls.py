@@ -36,6 +36,7 @@ handler500 = "bookyourplace.core.middleware.server_error"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("backoffice/", include("bookyourplace.backoffice.urls")),
+    path("api/", include("bookyourplace.api.urls")),
     path("", include("bookyourplace.public.urls")),
 ]
 

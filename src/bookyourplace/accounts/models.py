@@ -32,3 +32,44 @@ class StaffMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_full_name() or self.user.email} ({self.get_role_display()})"
+
+
+class ApiScope(models.TextChoices):
+    """What an API token may do (issue 17). Reading published programmes needs no token."""
+
+    READ_BOOKINGS = "read:bookings", _("Read bookings and waiting lists")
+    WRITE_BOOKINGS = "write:bookings", _("Book places and cancel bookings")
+    READ_ATTENDANCE = "read:attendance", _("Read attendance marks")
+    READ_REPORTS = "read:reports", _("Read report figures and feedback summaries")
+
+
+class ApiToken(models.Model):
+    """A named key for one organiser's data through the JSON API, with scopes and an expiry.
+
+    Only the SHA-256 of the token is stored: it is shown once, when created. The token is 256
+    random bits, so a fast hash is enough (nothing to guess from a dictionary), and it lets
+    every request find its token with one indexed lookup.
+    """
+
+    organiser = models.ForeignKey(Organiser, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    # The token's first characters, shown in lists so an organiser can tell tokens apart.
+    prefix = models.CharField(max_length=16)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
