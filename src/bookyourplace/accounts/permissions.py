@@ -95,3 +95,8 @@ def can_edit_organiser_pages(user: AnyUser) -> bool:
     """The privacy notice and accessibility statement speak for the organiser: administrators
     change them; everyone else on the staff may read them."""
     return role_of(user) == Role.ADMINISTRATOR
+
+
+def can_manage_integrations(user: AnyUser) -> bool:
+    """API tokens and webhooks: they reach every programme's personal data, so administrators only."""
+    return role_of(user) == Role.ADMINISTRATOR

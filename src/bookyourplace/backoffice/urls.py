@@ -1,6 +1,7 @@
 from django.urls import path
 
 from bookyourplace.backoffice import (
+    urls_api_tokens,
     urls_calendar,
     urls_check_in,
     urls_coverage,
@@ -14,6 +15,7 @@ from bookyourplace.backoffice import (
     urls_reports,
     urls_subject_access,
     urls_teams,
+    urls_webhooks,
 )
 from bookyourplace.backoffice.views import (
     approvals,
@@ -115,6 +117,8 @@ urlpatterns = [
     path("people/<id:member_id>/switch-off/", people.person_switch_off, name="person_switch_off"),
     path("people/<id:member_id>/two-factor/reset/", people.person_reset_two_factor, name="person_reset_two_factor"),
     path("audit-log/", audit.audit_log, name="audit_log"),
+    *urls_api_tokens.urlpatterns,
+    *urls_webhooks.urlpatterns,
     # Booking life cycle: approvals, waiting list, a programme's booking rules
     path("sessions/<id:session_id>/approvals/", approvals.approvals_list, name="approvals"),
     path("sessions/<id:session_id>/approvals/decide/", approvals.decide, name="approvals_decide"),
