@@ -16,7 +16,7 @@ help:
 	@echo "make run    - set up and start the demo on http://127.0.0.1:$(PORT) (SQLite, web and worker)"
 	@echo "make test   - set up and run every test (SQLite, then PostgreSQL)"
 	@echo "make serve  - production: gunicorn and the worker, settings from the environment"
-	@echo "make bench  - load-test the production setup on PostgreSQL and SQLite (about 15 minutes)"
+	@echo "make bench  - load-test the production setup on PostgreSQL and SQLite (about 17 minutes)"
 	@echo "make lint   - ruff (lint and format check) and the import contracts (import-linter)"
 	@echo "make lock   - refresh the lock files (requirements/*.txt) from pyproject.toml"
 	@echo "make audit  - check the locked packages for known vulnerabilities (pip-audit)"

@@ -5,6 +5,7 @@ latest.json). See the README, "Benchmark: make bench", for what is measured and 
 
     .venv/bin/python bench/run.py                       # both databases
     .venv/bin/python bench/run.py --backend sqlite      # one
+    .venv/bin/python bench/run.py --phases scale-out    # only two servers behind a balancer
     .venv/bin/python bench/run.py --table bench/results/latest.json   # print a saved run again
 """
 
@@ -24,6 +25,10 @@ BACKENDS = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
 # on top of 3 minutes; the timeout only stops a run that hangs.
 CHILD_TIMEOUT = 900
 MEMORY_GROWTH_MB = 2  # resident memory kept from the first round of bookings to the last
+# The scale-out run (bench/scale_out.py, PostgreSQL only): about 1.5 minutes, most of it the
+# two servers starting (each collects its static files); stopped with SIGTERM past this.
+SCALE_OUT_TIMEOUT = 300
+SCALE_OUT = "scale-out"
 
 # Targets: (label, test on one backend's results) -> met?
 TARGETS = {
@@ -421,25 +426,150 @@ def memory_rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
     ]
 
 
-def table(results: dict) -> str:
+def scale_out_rows(r: dict) -> list[tuple[str, str, str, str, str, str]]:
+    """Two web servers behind the balancer, two task workers, one PostgreSQL (bench/scale_out.py)."""
+    if not r.get("held"):
+        return [("Rush through the balancer", "–", "", "", "", "–")]
+    held, emails = r["held"], r.get("emails") or {}
+    answered = list((r.get("answered_by_server") or {}).values())
+    total = sum(answered) or 1
+    lat = r.get("latency_ms") or {}
+    workers = r.get("delivery_runs_by_worker") or {}
+    cpu = r.get("cpu_ms") or {}
+    people, capacity = r.get("people", 0), r.get("capacity", 0)
+    return [
+        (
+            f"Rush through the balancer: {people:,} at once on {capacity} places",
+            f"{_fmt(r.get('confirmed_in_database'))} confirmed ({_fmt(r.get('holding_in_database'))} held, "
+            f"{_fmt(r.get('bookings_in_database'))} bookings), {_fmt(r.get('refused'))} refused",
+            "",
+            "",
+            f"exactly {capacity} confirmed, the rest refused",
+            _yes(held.get("exactly_capacity") and held.get("others_refused")),
+        ),
+        (
+            "    5xx / other errors / not reached by the balancer",
+            f"{_fmt(r.get('server_errors'))} / {_fmt(r.get('other_errors'))} / {sum((r.get('unreachable') or {}).values())}",
+            "",
+            "",
+            "all 0",
+            _yes(held.get("no_errors")),
+        ),
+        (
+            "    answered by server 1 / server 2",
+            " / ".join(f"{n} ({n / total:.0%})" for n in answered)
+            + f"; their access logs {' / '.join(str(n) for n in r.get('access_log_posts_by_server') or [])}",
+            "",
+            "",
+            "both take part",
+            _yes(held.get("both_servers")),
+        ),
+        (
+            "    p50 / p99 / slowest answer; all answered in",
+            f"{_fmt((lat.get('p50') or 0) / 1000, '.1f')} / {_fmt((lat.get('p99') or 0) / 1000, '.1f')} / "
+            f"{_fmt((lat.get('max') or 0) / 1000, '.1f')} s; {_fmt(r.get('seconds'), '.1f')} s",
+            "",
+            "",
+            "(shown)",
+            "",
+        ),
+        (
+            "Confirmation emails, two task workers",
+            f"{_fmt(emails.get('received_once'))} of {_fmt(emails.get('expected'))} received once, "
+            f"{len(emails.get('more_than_once') or {})} twice, {len(emails.get('not_booked_but_received') or [])} "
+            f"to people refused; outbox {emails.get('outbox_by_status')}",
+            "",
+            "",
+            "each booked person exactly once",
+            _yes(held.get("emails_once")),
+        ),
+        (
+            "    all received; last sent after the last booking",
+            f"{_fmt(emails.get('all_arrived_seconds_after_rush'), '.1f')} s after the rush; "
+            f"{_fmt(emails.get('last_sent_after_last_booking_seconds'), '.1f')} s",
+            "",
+            "",
+            f"< {_fmt(emails.get('limit_seconds'))} s after the rush",
+            "",
+        ),
+        (
+            "    sent by each task worker (delivery runs)",
+            " / ".join(f"{w['sent']} ({w['runs']})" for w in workers.values()) or "–",
+            "",
+            "",
+            "",
+            "",
+        ),
+        (
+            "    CPU during the rush (s)",
+            _by_process({name: ms / 1000 if ms is not None else None for name, ms in cpu.items()}, "{:.1f}")
+            + f"; machine {_fmt((r.get('machine_busy') or 0) * 100)}% busy of {r.get('cores', '?')} cores",
+            "",
+            "",
+            "",
+            "",
+        ),
+    ]
+
+
+def _rows_text(title: str, rows: list[tuple[str, str, str, str, str, str]], error: str | None) -> list[str]:
+    header = ("Measure", "Ours", "Baseline", "Ratio", "Target", "Met?")
+    rows = [header, *rows]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = [title]
+    for n, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    if error:
+        lines.append("  FAILED: " + error.strip().splitlines()[-1])
+    lines.append("")
+    return lines
+
+
+def scale_out_table(r: dict) -> str:
+    title = (
+        f"== Scale-out: PostgreSQL ({r.get('started', '')}), {r.get('servers', '?')} web servers of "
+        f"{r.get('web_workers_per_server', '?')} gunicorn workers behind a balancer, "
+        f"{r.get('servers', '?')} task workers, cache {str(r.get('cache_backend', '?')).rsplit('.', 1)[-1]} =="
+    )
+    return "\n".join(_rows_text(title, scale_out_rows(r), r.get("error")))
+
+
+def table(results: dict, scale_out: dict | None = None) -> str:
     lines = []
     for backend, label in BACKENDS.items():
         r = results.get(backend)
         if r is None:
             continue
-        header = ("Measure", "Ours", "Baseline", "Ratio", "Target", "Met?")
-        rows = [header, *rows_for(r)]
-        widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
         title = f"== {label} ({r.get('started', '')}, {r.get('web_workers', '?')} web workers, {r.get('task_workers', '?')} task worker(s)) =="
-        lines.append(title)
-        for n, row in enumerate(rows):
-            lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
-            if n == 0:
-                lines.append("  ".join("-" * w for w in widths))
-        if r.get("error"):
-            lines.append("  FAILED: " + r["error"].strip().splitlines()[-1])
-        lines.append("")
+        lines += _rows_text(title, rows_for(r), r.get("error"))
+    if scale_out is not None:
+        lines.append(scale_out_table(scale_out))
     return "\n".join(lines)
+
+
+def run_scale_out_child(out: Path) -> dict:
+    """bench/scale_out.py in a process of its own; past SCALE_OUT_TIMEOUT it is sent SIGTERM
+    (it then stops every process it started and drops its database), and killed only if
+    that does not end it within a minute."""
+    print("== Scale-out: two web servers, two task workers, one PostgreSQL ==", flush=True)
+    child = subprocess.Popen([sys.executable, str(HERE / "scale_out.py"), "--out", str(out)])
+    try:
+        child.wait(timeout=SCALE_OUT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        print(f"  The scale-out run took longer than {SCALE_OUT_TIMEOUT} s and was stopped", flush=True)
+        child.terminate()
+        try:
+            child.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+    if not out.exists():
+        return {"error": "no results (timed out or crashed)"}
+    result = json.loads(out.read_text())
+    out.unlink()
+    return result
 
 
 def main() -> int:
@@ -448,23 +578,34 @@ def main() -> int:
     parser.add_argument("--table", type=Path, help="print the table of a saved run and stop")
     parser.add_argument("--label", default="", help="a word saved with the results, e.g. 'before'")
     parser.add_argument(
-        "--phases", default="", help="only these phases: pages,cycle,booking,rush,launch,memory,email,scale,attendance"
+        "--phases",
+        default="",
+        help="only these phases: pages,cycle,booking,rush,launch,memory,email,scale,attendance, and scale-out "
+        "(two web servers behind a balancer and two task workers on PostgreSQL, after the databases' runs)",
     )
     args = parser.parse_args()
     if args.table:
-        print(table(json.loads(args.table.read_text())["backends"]))
+        saved = json.loads(args.table.read_text())
+        print(table(saved["backends"], saved.get("scale_out")))
         return 0
+    phases = [phase for phase in args.phases.split(",") if phase]
+    backend_phases = ",".join(phase for phase in phases if phase != SCALE_OUT)
+    backends = args.backend or list(BACKENDS)
+    run_backends = not phases or bool(backend_phases)
+    run_scale_out = (not phases or SCALE_OUT in phases) and "postgresql" in backends
+    if SCALE_OUT in phases and not run_scale_out:
+        print("The scale-out run needs PostgreSQL: add --backend postgresql", flush=True)
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     began = time.monotonic()
     results = {}
-    for backend in args.backend or list(BACKENDS):
+    for backend in backends if run_backends else []:
         print(f"== {BACKENDS[backend]} ==", flush=True)
         out = RESULTS / f".{stamp}-{backend}.part.json"
         try:
             command = [sys.executable, str(HERE / "backend.py"), "--backend", backend, "--out", str(out)]
             subprocess.run(
-                command + (["--phases", args.phases] if args.phases else []), timeout=CHILD_TIMEOUT, check=False
+                command + (["--phases", backend_phases] if backend_phases else []), timeout=CHILD_TIMEOUT, check=False
             )
         except subprocess.TimeoutExpired:
             print(f"  {BACKENDS[backend]} took longer than {CHILD_TIMEOUT} s and was stopped", flush=True)
@@ -473,9 +614,12 @@ def main() -> int:
             out.unlink()
         else:
             results[backend] = {"error": "no results (timed out or crashed)"}
+    scale_out = run_scale_out_child(RESULTS / f".{stamp}-scale-out.part.json") if run_scale_out else None
     elapsed = time.monotonic() - began
     document = {"label": args.label, "when": stamp, "elapsed_seconds": round(elapsed), "backends": results}
-    text = table(results)
+    if scale_out is not None:
+        document["scale_out"] = scale_out
+    text = table(results, scale_out)
     document["table"] = text
     path = RESULTS / f"{stamp}{'-' + args.label if args.label else ''}.json"
     path.write_text(json.dumps(document, indent=2, default=str))

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,12 +194,14 @@ def _parent(pid: int) -> int:
 
 
 class SmtpSink:
-    """A real SMTP server on loopback that accepts and counts every message."""
+    """A real SMTP server on loopback that accepts and counts every message (and how many
+    each recipient received, in lower case)."""
 
     def __init__(self):
         self.port = free_port()
         self.count = 0
         self.recipients: set[str] = set()
+        self.per_recipient: Counter[str] = Counter()
         self._lock = threading.Lock()
         self.controller = None
 
@@ -206,6 +209,7 @@ class SmtpSink:
         with self._lock:
             self.count += 1
             self.recipients.update(envelope.rcpt_tos)
+            self.per_recipient.update(address.lower() for address in envelope.rcpt_tos)
         return "250 Message accepted"
 
     def start(self) -> None:
@@ -219,7 +223,16 @@ class SmtpSink:
             self.controller.stop()
             self.controller = None
 
+    def received_by(self, address: str) -> int:
+        with self._lock:
+            return self.per_recipient[address.lower()]
+
+    def received_per_recipient(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self.per_recipient)
+
     def reset(self) -> None:
         with self._lock:
             self.count = 0
             self.recipients = set()
+            self.per_recipient = Counter()

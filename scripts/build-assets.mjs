@@ -30,6 +30,8 @@ cpSync(join(root, "assets", "js", "scan.js"), join(out, "js", "scan.js"));
 cpSync(join(root, "node_modules", "jsqr", "dist", "jsQR.js"), join(out, "js", "jsQR.js"));
 // The Teams report upload: its progress bar, then "Reading the report…".
 cpSync(join(root, "assets", "js", "teams_import.js"), join(out, "js", "teams_import.js"));
+// The "Copy the token" button on a new API token's page.
+cpSync(join(root, "assets", "js", "copy.mjs"), join(out, "js", "copy.mjs"));
 cpSync(join(root, "assets", "favicon.svg"), join(out, "images", "favicon.svg"));
 cpSync(join(root, "assets", "favicon.ico"), join(out, "images", "favicon.ico"));
 console.log(`Built ${out}`);

@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests: a published programme, sessions, the worker, an
 attendee's details, the rate limits on a clock the test moves, and (from core/testing) a real
-browser, SMTP servers on loopback and a live server for a rush of bookings.
+browser, SMTP servers on loopback, a webhook receiver on loopback and a live server for a
+rush of bookings.
 
 With CI=true nothing that needs PostgreSQL, the browser or their tools is skipped: it fails
 (`core/testing: unavailable`; scripts/test-postgres.sh for the PostgreSQL run itself).
@@ -27,6 +28,7 @@ from bookyourplace.core.testing.live_server import booking_server  # noqa: F401
 from bookyourplace.core.testing.smtp import refusing_smtp_server, smtp_server, stopped_smtp_server  # noqa: F401
 from bookyourplace.programmes.models import Organiser, Programme, Session
 from bookyourplace.programmes.page_version import programme_changed
+from bookyourplace.webhooks.testing import webhook_receiver  # noqa: F401
 
 
 @pytest.fixture

@@ -36,6 +36,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Rotating the key: the new one in SECRET_KEY, the old one(s) here (comma-separated) for as
+# long as what was signed with them must still work (docs/deployment.md, "Rotating SECRET_KEY").
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 # The address attendees reach the site on; used for links in emails and calendar invites.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -72,8 +75,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that every back-office response, even one made by the middleware below, is no-store.
+    # /healthz, /readyz and /metrics, answered before anything else runs (core/endpoints.py).
+    "bookyourplace.core.endpoints.ServiceEndpointsMiddleware",
+    # Request counts and latency for /metrics (django-prometheus; the After one is near the end).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request id on the response and on every log line of the request (core/request_id.py).
+    "bookyourplace.core.request_id.RequestIdMiddleware",
+    # First of the rest, so that every back-office response, even one made by the middleware below, is no-store.
     "bookyourplace.backoffice.middleware.NoStoreMiddleware",
+    # Under /api/: rate limits first, problem JSON for every error, no-store with a token, the
+    # audit entry of each use of a token (api/middleware.py).
+    "bookyourplace.api.middleware.ApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers for the public programme and session pages it holds before the rest runs.
@@ -88,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "bookyourplace.core.middleware.DatabaseUnavailableMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into our lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -160,6 +173,10 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     }
     _db["CONN_MAX_AGE"] = 0
     _db["CONN_HEALTH_CHECKS"] = False
+    # Behind PgBouncer in transaction mode (docs/deployment.md, "Scaling out"): a server-side
+    # cursor (an export's .iterator()) needs its connection across transactions, which such a
+    # pooler does not promise. Prepared statements are already off (Django's default).
+    _db["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DATABASE_TRANSACTION_POOLING", default=False)
     # One test database per test process, so two test runs on one server never collide.
     _db["TEST"] = {"NAME": f"test_{_db['NAME']}_{os.getpid()}"}
 
@@ -169,7 +186,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "email"],
+        "QUEUES": ["default", "email", "webhooks"],
     }
 }
 
@@ -264,8 +281,15 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
+# Files the service keeps (none today: flyers are kept in the database and uploads are read in
+# memory). Several servers need one store for them all: a shared folder (MEDIA_ROOT) or an
+# object store's backend (BYP_FILE_STORAGE_BACKEND, its OPTIONS as JSON).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env.str("BYP_FILE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env.json("BYP_FILE_STORAGE_OPTIONS", default={}),
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and not env.bool("BYP_TESTING", default=False)
@@ -319,9 +343,22 @@ CSRF_FAILURE_VIEW = "bookyourplace.core.views.csrf_failure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_secrets": {"()": "bookyourplace.core.log_masking.MaskSecrets"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_secrets"]}},
+    "filters": {
+        "mask_secrets": {"()": "bookyourplace.core.log_masking.MaskSecrets"},
+        "request_id": {"()": "bookyourplace.core.request_id.RequestIdFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # LOG_FORMAT=json: one JSON object a line with the request id (core/structured_logs.py).
+        "json": {"()": "bookyourplace.core.structured_logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if env.str("LOG_FORMAT", default="plain").strip().lower() == "json" else "plain",
+            "filters": ["request_id", "mask_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django": {"handlers": [], "propagate": True},
@@ -354,24 +391,54 @@ BYP_COVERAGE_IMPORT_MAX_BYTES = env.int("BYP_COVERAGE_IMPORT_MAX_BYTES", default
 # logo and photos is well under it). It travels in the preview page until the draft is created.
 BYP_FLYER_MAX_BYTES = env.int("BYP_FLYER_MAX_BYTES", default=5 * 1024 * 1024)
 
+# --- Webhooks (webhooks/) -------------------------------------------------------------------
+# Send to addresses on private networks (loopback, 10.x, 192.168.x, link-local...) and over
+# plain http. Off in production: a URL typed in the back office must not reach the servers
+# beside this one. Tests and a closed network that has decided to allow it switch it on;
+# DEBUG allows plain http (not private addresses).
+BYP_WEBHOOKS_ALLOW_PRIVATE = env.bool("BYP_WEBHOOKS_ALLOW_PRIVATE", default=False)
+# How long one attempt may take, in all (connect, send, answer).
+BYP_WEBHOOK_TIMEOUT_SECONDS = env.float("BYP_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# The delivery log (with each message's body, which names the attendee) is kept this long.
+BYP_WEBHOOK_LOG_DAYS = env.int("BYP_WEBHOOK_LOG_DAYS", default=30)
+# An endpoint whose every attempt has failed for this long is switched off, with a note.
+BYP_WEBHOOK_SWITCH_OFF_AFTER_DAYS = env.int("BYP_WEBHOOK_SWITCH_OFF_AFTER_DAYS", default=5)
+
 # --- Cache ----------------------------------------------------------------------------------
 # The public programme and session pages are cached (public/page_cache.py) and checked
 # against the programme's version in the database on every request, so a per-process
 # memory cache (the default) is always right; CACHE_URL=redis://host:6379/0 shares one
 # cache between processes and servers (needs the `redis` package).
+_CACHE_URL = env.str("CACHE_URL", default="").strip() or "locmemcache://"  # CACHE_URL= (empty) too
 CACHES = {
-    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    "default": env.cache_url_config(_CACHE_URL),
     # The rate limits' counters (core/rate_limits.py), apart so that clearing or culling the
     # page cache never resets them. With the default memory cache each process counts on its
     # own (a limit then allows up to processes x its number); CACHE_URL=redis://... shares them.
-    "rate_limits": env.cache_url("CACHE_URL", default="locmemcache://"),
+    "rate_limits": env.cache_url_config(_CACHE_URL),
 }
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # Django's own Redis backend (django-environ maps redis:// and rediss:// to it). A Redis
+    # that stops answering costs a second, not a hung request: the page cache and the rate
+    # limits pass by a cache they cannot reach.
+    for _alias, _prefix in (("default", "byp"), ("rate_limits", "byp-rl")):
+        CACHES[_alias].setdefault("KEY_PREFIX", _prefix)
+        CACHES[_alias].setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", 1)
+        CACHES[_alias]["OPTIONS"].setdefault("socket_timeout", 1)
 if CACHES["rate_limits"]["BACKEND"].endswith("LocMemCache"):
     CACHES["rate_limits"]["LOCATION"] = "rate-limits"
     # Room for every address and email counted in a rush (the default keeps only 300 keys).
     CACHES["rate_limits"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 20_000
 # The longest a public page stays cached; a session's booking opening or closing ends it sooner.
 BYP_PAGE_CACHE_SECONDS = env.int("BYP_PAGE_CACHE_SECONDS", default=600)
+
+# --- Health and metrics (core/health.py, core/metrics.py) -----------------------------------
+# /readyz says "not ready" when the worker's every-minute run has not beaten for this long.
+BYP_HEARTBEAT_MAX_AGE_SECONDS = env.int("BYP_HEARTBEAT_MAX_AGE_SECONDS", default=180)
+# /metrics: with a token, only "Authorization: Bearer <token>"; without, only this machine.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# The longest one of /metrics' database counts may take on PostgreSQL before it is left out.
+METRICS_QUERY_TIMEOUT_MS = env.int("METRICS_QUERY_TIMEOUT_MS", default=2000)
 
 # --- Rate limits (core/rate_limits.py) -----------------------------------------------------
 # BYP_RATE_LIMITS=0 switches every limit off (`make bench` does: its load comes from one
@@ -404,4 +471,10 @@ BYP_RATE_LIMITS = {
     "certificate_checks_per_address": env.str(
         "BYP_RATE_LIMIT_CERTIFICATE_CHECKS_PER_ADDRESS", default="100/10m,1000/1d"
     ),
+    # The JSON API (api/limits.py): every request counts per client address, and one with a token
+    # per token too. 600 a minute is 10 a second, far more than a sync of a council's bookings
+    # needs (200 a page); a runaway loop is stopped within the minute. Per address, room for a
+    # few integrations behind one council address; a script trying made-up tokens is held to it.
+    "api_per_token": env.str("BYP_RATE_LIMIT_API_PER_TOKEN", default="600/1m"),
+    "api_per_address": env.str("BYP_RATE_LIMIT_API_PER_ADDRESS", default="1200/1m"),
 }

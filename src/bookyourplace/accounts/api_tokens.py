@@ -9,11 +9,13 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import QuerySet, TextChoices
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext_lazy as _
 
 from bookyourplace.accounts.models import ApiScope, ApiToken
 from bookyourplace.privacy.services import Actor, record
-from bookyourplace.programmes.models import Organiser
+from bookyourplace.programmes.models import Organiser, Programme
 
 TOKEN_PREFIX = "byp_"
 # last_used_at is written at most this often per token, so busy integrations do not write a
@@ -46,7 +48,7 @@ def create_token(
         record(
             actor=actor,
             action="api_token_created",
-            summary=f"Created API token {token.name!r} ({', '.join(token.scopes) or 'public read only'})",
+            summary=_created_summary(token),
             subject=token,
         )
     return token, raw
@@ -82,5 +84,50 @@ def revoke_token(*, token: ApiToken, actor: Actor, now: datetime | None = None) 
     token.revoked_by = actor.user
     with transaction.atomic():
         token.save(update_fields=["revoked_at", "revoked_by"])
-        record(actor=actor, action="api_token_revoked", summary=f"Revoked API token {token.name!r}", subject=token)
+        record(
+            actor=actor,
+            action="api_token_revoked",
+            summary=f"Revoked the API token “{token.name}” ({token.prefix}…)",
+            subject=token,
+        )
     return token
+
+
+class Status(TextChoices):
+    """How the back office describes a token: one of these, from is_usable and revoked_at."""
+
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
+def status_of(token: ApiToken, *, now: datetime | None = None) -> Status:
+    if token.revoked_at is not None:
+        return Status.REVOKED
+    return Status.ACTIVE if is_usable(token, now=now) else Status.EXPIRED
+
+
+def scope_labels(scopes: list[str]) -> list[str]:
+    """What a token may do, in words, in the order ApiScope lists them (unknown codes as they are)."""
+    labels = dict(ApiScope.choices)
+    return [str(labels.get(scope, scope)) for scope in sorted(scopes, key=_scope_order)]
+
+
+def _scope_order(scope: str) -> int:
+    return ApiScope.values.index(scope) if scope in ApiScope.values else len(ApiScope.values)
+
+
+def _created_summary(token: ApiToken) -> str:
+    """The audit entry's words: the token's name and first characters, what it may do, when it stops."""
+    can = "; ".join(label[:1].lower() + label[1:] for label in scope_labels(token.scopes))
+    if token.expires_at is None:
+        until = "It does not expire"
+    else:
+        until = f"It expires on {dateformat.format(timezone.localtime(token.expires_at), 'j M Y, H:i')}"
+    return f"Created the API token “{token.name}” ({token.prefix}…). It can {can or 'read published programmes only'}. {until}."
+
+
+def programmes_for_token(token: ApiToken) -> QuerySet[Programme]:
+    """Everything a token may read or change is in its organiser's programmes, whatever their
+    status (draft, published, archived): every query the API makes starts from these."""
+    return Programme.objects.filter(organiser_id=token.organiser_id)

@@ -6,10 +6,13 @@ belongs to an organiser is the accounts' business."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from bookyourplace.accounts.models import StaffMember
+from bookyourplace.accounts.models import ApiToken, StaffMember
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.programmes.models import Organiser, Programme
 
@@ -35,11 +38,21 @@ def events_for_organisers(
 
     Newest first. An event counts as the organiser's if it names one of its programmes, or if
     its actor is (or was) one of its back-office accounts, so sign-ins and changes to people
-    are included.
+    are included, or if it is about one of its API tokens (each use of one, which has no
+    account behind it and often no programme).
     """
     programme_ids = Programme.objects.filter(organiser__in=organisers).values("pk")
     staff_user_ids = StaffMember.objects.filter(organiser__in=organisers).values("user_id")
-    events = AuditEvent.objects.filter(Q(programme_id__in=programme_ids) | Q(actor_id__in=staff_user_ids))
+    token_ids = (
+        ApiToken.objects.filter(organiser__in=organisers)
+        .annotate(subject_key=Cast("pk", output_field=CharField()))
+        .values("subject_key")
+    )
+    events = AuditEvent.objects.filter(
+        Q(programme_id__in=programme_ids)
+        | Q(actor_id__in=staff_user_ids)
+        | Q(subject_type=ApiToken._meta.model_name, subject_id__in=token_ids)
+    )
     if audit_filter.action:
         events = events.filter(action=audit_filter.action)
     if audit_filter.person.strip():
@@ -49,3 +62,76 @@ def events_for_organisers(
     if audit_filter.date_to:
         events = events.filter(created_at__lt=_start_of(audit_filter.date_to + dt.timedelta(days=1)))
     return events.order_by("-created_at", "-id")
+
+
+# What the log calls the actions that other apps record under their own names: AuditEvent.Action
+# lists the older ones (a new choice there is a migration of privacy, which knows no app).
+OTHER_ACTIONS = {
+    "api_token_created": _("Created an API token"),
+    "api_token_revoked": _("Revoked an API token"),
+    "api_request": _("Used the API"),
+    # Webhooks (webhooks/endpoints.py, services.py, delivery.py; the back office's pages).
+    "webhook.added": _("Added a webhook endpoint"),
+    "webhook.changed": _("Changed a webhook endpoint"),
+    "webhook.removed": _("Removed a webhook endpoint"),
+    "webhook.secret_rotated": _("Made a new webhook signing secret"),
+    "webhook.test_sent": _("Sent a webhook test message"),
+    "webhook.resent": _("Sent a webhook message again"),
+    "webhook.delivery_viewed": _("Viewed a webhook message"),
+    "webhook.switched_off": _("Switched off a failing webhook endpoint"),
+}
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """Every action the log's filter offers, with its label."""
+    return [*AuditEvent.Action.choices, *OTHER_ACTIONS.items()]
+
+
+def action_label(action: str) -> str:
+    return str(dict(action_choices()).get(action, action))
+
+
+def describe(event: AuditEvent) -> str:
+    """The event's summary as the log shows it: as recorded, except a use of the API, which is
+    recorded as "GET /api/bookings 200" and shown as "Read /api/bookings: done (200)"."""
+    if event.action == "api_request":
+        return _api_request(event.summary)
+    return event.summary
+
+
+_API_VERBS = {
+    "GET": _("Read"),
+    "HEAD": _("Read"),
+    "OPTIONS": _("Asked about"),
+    "POST": _("Sent"),
+    "PUT": _("Changed"),
+    "PATCH": _("Changed"),
+    "DELETE": _("Deleted"),
+}
+
+
+def _api_outcome(status: int) -> str:
+    if status < 400:
+        return gettext("done")
+    if status in (401, 403):
+        return gettext("refused, not allowed for this token")
+    if status == 404:
+        return gettext("not found")
+    if status == 429:
+        return gettext("refused, too many requests")
+    if status < 500:
+        return gettext("refused, the request was not right")
+    return gettext("failed on our side")
+
+
+def _api_request(summary: str) -> str:
+    method, _space, rest = summary.partition(" ")
+    path, _space, status = rest.rpartition(" ")
+    if method not in _API_VERBS or not path or not status.isdigit():
+        return summary
+    return gettext("%(verb)s %(path)s: %(outcome)s (%(status)s)") % {
+        "verb": _API_VERBS[method],
+        "path": path,
+        "outcome": _api_outcome(int(status)),
+        "status": status,
+    }

@@ -18,8 +18,11 @@ from bookyourplace.attendance import errors
 from bookyourplace.attendance.models import Attendance, Method, Outcome, WalkIn
 from bookyourplace.bookings.attendees import has_control_characters
 from bookyourplace.bookings.models import Booking
+from bookyourplace.bookings.records import booking_record
 from bookyourplace.privacy.services import Actor, record
 from bookyourplace.programmes.models import Session
+from bookyourplace.webhooks import events as webhook_events
+from bookyourplace.webhooks.services import announce
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,11 @@ def mark(
                 f"{booking.reference} {booking.full_name}: {before} -> {attendance.get_outcome_display()} "
                 f"({attendance.get_method_display()})"
             ),
+        )
+        announce(
+            organiser_id=booking.session.programme.organiser_id,
+            event=webhook_events.ATTENDANCE_MARKED,
+            data=lambda: {"booking": booking_record(booking), "attendance": webhook_events.attendance_data(attendance)},
         )
     return attendance
 

@@ -16,6 +16,7 @@ def backoffice(request):
         "can_manage_people": permissions.can_manage_people(user),
         "can_read_audit_log": permissions.can_read_audit_log(user),
         "can_answer_subject_access": permissions.can_answer_subject_access(user),
+        "can_manage_integrations": permissions.can_manage_integrations(user),
         # Counted only if the navigation shows it (administrators): a template calls it.
         "open_erasure_requests": lambda: _open_erasure_requests(user),
     }

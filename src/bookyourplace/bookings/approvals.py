@@ -11,10 +11,13 @@ from bookyourplace.bookings import emails, locking, waiting_list
 from bookyourplace.bookings.audit import record_booking_event
 from bookyourplace.bookings.errors import BookingError, SessionCancelled
 from bookyourplace.bookings.models import Booking
+from bookyourplace.bookings.records import booking_record
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor
 from bookyourplace.programmes.models import Session
 from bookyourplace.programmes.page_version import programme_changed
+from bookyourplace.webhooks import events as webhook_events
+from bookyourplace.webhooks.services import announce
 
 
 class NotAwaitingApproval(BookingError):
@@ -44,6 +47,12 @@ def approve_booking(*, booking_id: int, actor: Actor, now: datetime | None = Non
             action=AuditEvent.Action.APPROVED_BOOKING,
             actor=actor,
             summary=f"Approved {booking.reference} ({booking.full_name})",
+        )
+        booking.session = session
+        announce(
+            organiser_id=session.programme.organiser_id,
+            event=webhook_events.BOOKING_APPROVED,
+            data=lambda: booking_record(booking),
         )
         programme_changed(session.programme_id)
     return booking

@@ -11,6 +11,15 @@ from bookyourplace.bookings.models import Booking
 
 
 def manage_token(booking: Booking) -> str:
+    """The booking's token: the one its stored hash is of, made under SECRET_KEY or, for a
+    booking made before the key was rotated, under the older key kept in SECRET_KEY_FALLBACKS.
+    So every email carries the link the attendee already has."""
+    for token in tokens.tokens_from_seed(booking.manage_token_seed):
+        if tokens.token_matches(token, stored_hash=booking.manage_token_hash):
+            return token
+    # Made under a key no longer listed: the links emailed before still open (they are found
+    # by their hash, which needs no key), but cannot be rebuilt for a new email. Keep an old
+    # key in SECRET_KEY_FALLBACKS until the bookings made under it are over (docs/deployment.md).
     return tokens.token_from_seed(booking.manage_token_seed)
 
 

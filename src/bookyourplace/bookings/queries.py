@@ -3,6 +3,8 @@
 Read-only; every rule that changes a booking is in services.py.
 """
 
+from datetime import datetime
+
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
@@ -57,3 +59,40 @@ def search_bookings(
     if sector:
         bookings = bookings.filter(sector=sector)
     return bookings.order_by(*_ordering(sort_key(sort)))
+
+
+def bookings_of(
+    programmes: QuerySet,
+    *,
+    programme_slug: str = "",
+    session_id: int | None = None,
+    status: str = "",
+    created_since: datetime | None = None,
+    email: str = "",
+) -> QuerySet[Booking]:
+    """The bookings of these programmes (the API: a token's organiser's), narrowed by a
+    programme, a session, a status, a moment they were made after, and an email address
+    (as booked: lower case, exactly)."""
+    bookings = Booking.objects.filter(session__programme__in=programmes.values("pk"))
+    if programme_slug:
+        bookings = bookings.filter(session__programme__slug=programme_slug)
+    if session_id is not None:
+        bookings = bookings.filter(session_id=session_id)
+    if status:
+        bookings = bookings.filter(status=status)
+    if created_since is not None:
+        bookings = bookings.filter(created_at__gte=created_since)
+    if email:
+        bookings = bookings.filter(email=email.strip().lower())
+    return bookings.select_related("session__programme")
+
+
+def waiting_list(session: Session) -> QuerySet[Booking]:
+    """The people waiting for a place on the session, first in the queue first: the order in
+    which places are offered (waiting_list.first_waiting) and positions counted
+    (availability.waiting_position)."""
+    return (
+        Booking.objects.filter(session=session, status=Booking.Status.WAITING)
+        .select_related("session__programme")
+        .order_by("created_at", "pk")
+    )

@@ -36,11 +36,14 @@ from bookyourplace.bookings.errors import (  # noqa: F401 (faces catch them from
 )
 from bookyourplace.bookings.links import resend_manage_link
 from bookyourplace.bookings.models import Booking
+from bookyourplace.bookings.records import booking_record
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor
 from bookyourplace.programmes.models import Question, Session
 from bookyourplace.programmes.page_version import programme_changed
 from bookyourplace.programmes.questions import questions_for
+from bookyourplace.webhooks import events as webhook_events
+from bookyourplace.webhooks.services import announce
 
 # Crockford's base32 without I, L, O and U: a reference read over the phone is not misheard.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -308,6 +311,12 @@ def _record_booking(*, booking: Booking, session: Session, actor: Actor | None) 
         actor=actor,
         summary=f"{booking.get_status_display()}: {booking.reference} for {booking.full_name} on '{session.title}'",
     )
+    # Every new booking, waiting list included (its status says which); nothing for nobody.
+    announce(
+        organiser_id=session.programme.organiser_id,
+        event=webhook_events.BOOKING_CREATED,
+        data=lambda: booking_record(booking),
+    )
 
 
 def _new_booking(*, session: Session, attendee: AttendeeDetails, email: str, status: str, now: datetime) -> Booking:
@@ -398,6 +407,11 @@ def cancel_booking(
             actor=actor,
             summary=f"Cancelled {booking.reference} ({booking.full_name})"
             + (f". Reason: {booking.cancellation_reason}" if booking.cancellation_reason else ""),
+        )
+        announce(
+            organiser_id=session.programme.organiser_id,
+            event=webhook_events.BOOKING_CANCELLED,
+            data=lambda: booking_record(booking),
         )
         if freed_a_place:
             waiting_list.offer_free_places(session=session, now=now)

@@ -19,6 +19,8 @@ from bookyourplace.privacy.services import Actor, record
 from bookyourplace.programmes import sessions
 from bookyourplace.programmes.models import Session
 from bookyourplace.programmes.page_version import programme_changed
+from bookyourplace.webhooks import events as webhook_events
+from bookyourplace.webhooks.services import announce
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ def change_session(*, session_id: int, actor: Actor, **changes: Unpack[sessions.
                 subject=session,
                 programme_id=session.programme_id,
             )
+            _announce(session, changed)
         programme_changed(session.programme_id)
     return SessionChange(session=session, changed=changed, attendees_told=told)
 
@@ -70,8 +73,18 @@ def cancel_session(*, session_id: int, actor: Actor, reason: str = "") -> Sessio
             subject=session,
             programme_id=session.programme_id,
         )
+        _announce(session, ("status",))
         programme_changed(session.programme_id)
     return SessionChange(session=session, changed=("status",), attendees_told=told)
+
+
+def _announce(session: Session, changed: tuple[str, ...]) -> None:
+    """session.changed to the organiser's endpoints; a cancellation is a change of status."""
+    announce(
+        organiser_id=session.programme.organiser_id,
+        event=webhook_events.SESSION_CHANGED,
+        data=lambda: webhook_events.session_changed_data(session, changed),
+    )
 
 
 def _tell_attendees(session: Session, queue, everyone_on_the_list: bool = False, **kwargs) -> int:

@@ -81,8 +81,8 @@ class MaskSecrets(logging.Filter):
 
 
 class GunicornLogger(Logger):
-    """gunicorn's logger with secrets masked in its access and error logs
-    (``--logger-class bookyourplace.core.log_masking.GunicornLogger``)."""
+    """gunicorn's logger with secrets masked in its access and error logs (scripts/serve.sh
+    uses core/structured_logs.py's, which adds JSON lines with LOG_FORMAT=json)."""
 
     def setup(self, cfg):
         super().setup(cfg)

@@ -20,13 +20,13 @@ from email import policy as email_policy
 
 from django.conf import settings
 from django.core.mail import mailers
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
-from django.tasks import TaskResultStatus, task
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks_db.models import DBTaskResult, get_date_max
 
+from bookyourplace.core import task_runs
 from bookyourplace.notifications import composing
 from bookyourplace.notifications.models import Email
 
@@ -46,50 +46,13 @@ def deliver_outbox() -> dict:
 
 
 def request_delivery(*, run_after: datetime | None = None) -> None:
-    """Ask the worker for a delivery run (now, or at ``run_after``).
-
-    A run asked for now is not added when one is already waiting to start: that run sends
-    every email due when it starts, so a rush of bookings costs the worker one run, not one
-    per booking. Inside a transaction the question is asked once it commits (once per
-    transaction, however many emails it queued): a run found waiting earlier could start
-    before the commit and miss these emails, and the booking's transaction, which holds the
-    session's lock, stays one statement shorter. Should the process die just after the
-    commit, the worker's minute-by-minute work asks for a run anyway.
-    """
+    """Ask the worker for a delivery run (now, or at ``run_after``); a run asked for now is
+    asked once per transaction, after it commits, and only if none is waiting
+    (core/task_runs.py)."""
     if run_after is not None:
         deliver_outbox.using(run_after=run_after).enqueue()
         return
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        _ensure_delivery_run_waiting()
-    elif not any(hook is _ensure_delivery_run_waiting for _, hook, _ in connection.run_on_commit):
-        # (run_on_commit: the hooks Django keeps for this transaction; one is enough.)
-        transaction.on_commit(_ensure_delivery_run_waiting)
-
-
-def _delivery_run_waiting() -> bool:
-    """Is a delivery run waiting to start? (DBTaskResult.objects.ready(), as one plain
-    statement: it runs for every email queued, and the ORM would cost more than the insert it saves.)"""
-    table = DBTaskResult._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {connection.ops.quote_name(table)} WHERE status = %s AND task_path = %s"
-            " AND queue_name = %s AND backend_name = %s AND (run_after = %s OR run_after <= %s) LIMIT 1",
-            [
-                str(TaskResultStatus.READY),
-                deliver_outbox.module_path,
-                deliver_outbox.queue_name,
-                deliver_outbox.backend,
-                connection.ops.adapt_datetimefield_value(get_date_max()),
-                connection.ops.adapt_datetimefield_value(timezone.now()),
-            ],
-        )
-        return cursor.fetchone() is not None
-
-
-def _ensure_delivery_run_waiting() -> None:
-    if not _delivery_run_waiting():
-        deliver_outbox.enqueue()
+    task_runs.request_run(deliver_outbox)
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from bookyourplace.accounts.api_tokens import create_token, revoke_token
 from bookyourplace.accounts.models import Role
 from bookyourplace.accounts.testing import make_person, sign_in_as, staff
 from bookyourplace.backoffice.tests.test_messages import compose_url, preview, send_form
@@ -182,3 +183,23 @@ def test_the_messages_sent_cost_the_same_queries_for_one_as_for_five(
 
     with django_assert_num_queries(for_one):
         coordinator_client.get(url)
+
+
+def test_api_tokens_cost_the_same_queries_for_one_as_for_twenty(client, admin, organiser, django_assert_num_queries):
+    url = reverse("backoffice:integrations")
+    hana = Actor(user=admin.user)
+    create_token(organiser=organiser, name="Token 0", scopes=["read:bookings"], expires_at=None, actor=hana)
+    for_one = queries_of(client, url)
+    # Each created and some revoked by a different person: what a row reads.
+    for n in range(1, 20):
+        by = Actor(user=make_person(organiser, Role.ADMINISTRATOR, email=f"a{n}@coventry.gov.uk").user)
+        token, _secret = create_token(
+            organiser=organiser, name=f"Token {n}", scopes=["read:reports"], expires_at=None, actor=by
+        )
+        if n % 2:
+            revoke_token(token=token, actor=by)
+
+    with django_assert_num_queries(for_one):
+        response = client.get(url)
+
+    assert "Token 19" in text_of(response)

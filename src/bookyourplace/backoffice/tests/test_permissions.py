@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils import timezone
 
+from bookyourplace.accounts.api_tokens import create_token
 from bookyourplace.accounts.models import Role
 from bookyourplace.accounts.testing import make_person, sign_in_as
 from bookyourplace.attendance.services import add_walk_in
@@ -27,6 +28,8 @@ from bookyourplace.privacy.models import ErasureRequest
 from bookyourplace.privacy.services import SYSTEM
 from bookyourplace.privacy.subject_access import ask_for_erasure
 from bookyourplace.programmes.models import Organiser, Programme, ProgrammeSource, Question
+from bookyourplace.webhooks.models import Delivery, Endpoint
+from bookyourplace.webhooks.signing import new_secret
 
 GET, POST = "GET", "POST"
 ROLES = ("administrator", "organiser of A", "organiser of B", "viewer", "no staff record")
@@ -109,6 +112,24 @@ MATRIX = [
     ("person_switch_off",      POST, "colleague",      302,   403,   403,   403,    403),
     ("person_reset_two_factor", GET, "colleague",      200,   403,   403,   403,    403),  # two-factor: see test_two_factor.py
     ("audit_log",              GET,  None,             200,   403,   403,   403,    403),
+    ("integrations",           GET,  None,             200,   403,   403,   403,    403),  # API tokens, webhooks
+    ("api_token_new",          GET,  None,             200,   403,   403,   403,    403),
+    ("api_token_new",          POST, None,             200,   403,   403,   403,    403),  # empty: the form's errors
+    ("api_token_revoke",       GET,  "API token",      200,   403,   403,   403,    403),  # the confirmation
+    ("api_token_revoke",       POST, "API token",      302,   403,   403,   403,    403),
+    ("webhooks",               GET,  None,             200,   403,   403,   403,    403),
+    ("webhook_new",            GET,  None,             200,   403,   403,   403,    403),
+    ("webhook_new",            POST, None,             200,   403,   403,   403,    403),  # empty: the form's errors
+    ("webhook",                GET,  "endpoint",       200,   403,   403,   403,    403),  # with its delivery log
+    ("webhook_edit",           GET,  "endpoint",       200,   403,   403,   403,    403),
+    ("webhook_edit",           POST, "endpoint",       200,   403,   403,   403,    403),  # empty: the form's errors
+    ("webhook_secret",         GET,  "endpoint",       200,   403,   403,   403,    403),  # the confirmation
+    ("webhook_secret",         POST, "endpoint",       302,   403,   403,   403,    403),
+    ("webhook_remove",         GET,  "endpoint",       200,   403,   403,   403,    403),  # the confirmation
+    ("webhook_remove",         POST, "endpoint",       302,   403,   403,   403,    403),
+    ("webhook_test",           POST, "endpoint",       302,   403,   403,   403,    403),
+    ("webhook_delivery",       GET,  "webhook message", 200,  403,   403,   403,    403),
+    ("webhook_resend",         POST, "webhook message", 302,  403,   403,   403,    403),
     ("subject_access",         GET,  None,             200,   403,   403,   403,    403),
     ("subject_access",         POST, None,             200,   403,   403,   403,    403),  # no address: the form's error
     ("erasure_request",        GET,  "erasure request in A", 200, 403, 403, 403,    403),
@@ -200,6 +221,15 @@ MATRIX = [
     ("person_switch_off",      POST, "person at X",    404,   403,   403,   403,    403),
     ("person_reset_two_factor", POST, "person at X",   404,   403,   403,   403,    403),
     ("erasure_request",        GET,  "erasure request in X", 404, 403, 403, 403,    403),
+    ("webhook",                GET,  "endpoint at X",  404,   403,   403,   403,    403),
+    ("webhook_edit",           POST, "endpoint at X",  404,   403,   403,   403,    403),
+    ("webhook_secret",         POST, "endpoint at X",  404,   403,   403,   403,    403),
+    ("webhook_remove",         POST, "endpoint at X",  404,   403,   403,   403,    403),
+    ("webhook_test",           POST, "endpoint at X",  404,   403,   403,   403,    403),
+    ("webhook_delivery",       GET,  "webhook message at X", 404, 403, 403, 403,   403),
+    ("webhook_resend",         POST, "webhook message at X", 404, 403, 403, 403,   403),
+    ("api_token_revoke",       GET,  "API token at X", 404,   403,   403,   403,    403),
+    ("api_token_revoke",       POST, "API token at X", 404,   403,   403,   403,    403),
 ]
 # fmt: on
 
@@ -222,6 +252,15 @@ ARGUMENTS = {
     "code in X": lambda w: {"token": w["code in X"]},
     "person at X": lambda w: {"member_id": w["person at X"].pk},
     "table": lambda w: {"table": w["table"]},
+    "endpoint": lambda w: {"endpoint_id": w["endpoint"].pk},
+    "endpoint at X": lambda w: {"endpoint_id": w["endpoint at X"].pk},
+    "webhook message": lambda w: {"endpoint_id": w["endpoint"].pk, "delivery_id": w["webhook message"].pk},
+    "webhook message at X": lambda w: {
+        "endpoint_id": w["endpoint at X"].pk,
+        "delivery_id": w["webhook message at X"].pk,
+    },
+    "API token": lambda w: {"token_id": w["API token"].pk},
+    "API token at X": lambda w: {"token_id": w["API token at X"].pk},
     "walk-in in A": lambda w: {"session_id": w["session in A"].pk, "walk_in_id": w["walk-in in A"].pk},
     "mark in A": lambda w: {"session_id": w["session in A"].pk, "booking_id": w["booking in A"].pk},
     "mark in X": lambda w: {"session_id": w["session in X"].pk, "booking_id": w["booking in X"].pk},
@@ -292,6 +331,17 @@ def world(organiser, programme, make_session, attendee_details):
         )
     # A report's table to download (reports: "sessions", "attendance"...).
     world["table"] = "sessions"
+    # An API token of each organiser.
+    for key, owner in (("API token", organiser), ("API token at X", elsewhere)):
+        world[key], _secret = create_token(organiser=owner, name=key, scopes=[], expires_at=None, actor=SYSTEM)
+    # A webhook endpoint of each organiser, with a message it failed to take.
+    for key, owner in (("endpoint", organiser), ("endpoint at X", elsewhere)):
+        world[key] = Endpoint.objects.create(
+            organiser=owner, url="https://lms.example.org/hooks", events=["booking.created"], secret=new_secret()
+        )
+        world[key.replace("endpoint", "webhook message")] = Delivery.objects.create(
+            endpoint=world[key], event="booking.created", message_id="msg_1", payload="{}", status="failed"
+        )
     # The flyers A and X were imported from (programme_source).
     for imported in (programme, x):
         ProgrammeSource.objects.create(
@@ -311,11 +361,11 @@ def world(organiser, programme, make_session, attendee_details):
 
 def _url(world, name, about) -> str:
     if about is not None and world[about] is None:
-        pytest.skip(f"{about} cannot be made in this build")
+        pytest.fail(f"{about} cannot be made: the permission matrix needs one")
     try:
         return reverse(f"backoffice:{name}", kwargs=ARGUMENTS[about](world))
     except NoReverseMatch:
-        pytest.skip(f"backoffice:{name} does not exist yet")
+        pytest.fail(f"backoffice:{name} is in the permission matrix but has no URL")
 
 
 # What each action sends: enough for the action to be done when it is allowed.

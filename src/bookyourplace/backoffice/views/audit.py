@@ -8,10 +8,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from bookyourplace.accounts import permissions
-from bookyourplace.accounts.audit_log import AuditFilter, events_for_organisers
+from bookyourplace.accounts.audit_log import AuditFilter, action_choices, action_label, describe, events_for_organisers
 from bookyourplace.backoffice.access import require, staff_required
 from bookyourplace.core.forms import DatePicker, GovukForm
-from bookyourplace.privacy.models import AuditEvent
 
 PER_PAGE = 100
 
@@ -20,7 +19,7 @@ class AuditFilterForm(GovukForm):
     action = forms.ChoiceField(
         label=gettext_lazy("Action"),
         required=False,
-        choices=[("", gettext_lazy("All actions")), *AuditEvent.Action.choices],
+        choices=[("", gettext_lazy("All actions")), *action_choices()],
         error_messages={"invalid_choice": gettext_lazy("Select an action from the list")},
     )
     person = forms.CharField(
@@ -68,6 +67,8 @@ def audit_log(request):
     form.is_valid()
     events = events_for_organisers(permissions.organisers_for(request.user), audit_filter=form.audit_filter())
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+    for event in page:  # as the log reads them (accounts/audit_log.py)
+        event.label, event.description = action_label(event.action), describe(event)
     return render(
         request,
         "backoffice/audit_log.html",

@@ -10,6 +10,7 @@ import os
 import re
 from html import unescape
 from pathlib import Path
+from urllib.parse import quote
 
 # The repository's root (manage.py, scripts/, node_modules/).
 ROOT = Path(__file__).resolve().parents[4]
@@ -74,3 +75,15 @@ def production_env(**extra) -> dict:
     )
     env.update(extra)
     return env
+
+
+def database_url(settings_dict: dict, *, name: str | None = None) -> str:
+    """A DATABASE_URL for another process to reach this database (the test database, during a
+    test), or another database ``name`` on the same PostgreSQL server."""
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{name or settings_dict['NAME']}"
+    user = quote(settings_dict.get("USER") or "", safe="")
+    password = f":{quote(settings_dict['PASSWORD'], safe='')}" if settings_dict.get("PASSWORD") else ""
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{name or settings_dict['NAME']}"

@@ -53,6 +53,7 @@ def test_each_app_that_holds_people_registers_its_holder():
     assert [holder.name for holder in holders()] == [
         "bookings",
         "emails",
+        "webhook_deliveries",
         "walk_ins",
         "feedback",
         "certificates",

@@ -4,7 +4,7 @@ and press Enter, type dates and times into Chromium's inputs, sign in."""
 from datetime import date, time
 
 from bookyourplace.accounts.testing import PASSWORD
-from bookyourplace.core.testing.browser import tab_to, type_into
+from bookyourplace.core.testing.browser import focused_element, tab_to, type_into
 
 
 def button(text: str):
@@ -85,3 +85,15 @@ def banner_text(page) -> str:
 
 def errors_showing(page) -> None:
     page.locator(".govuk-error-summary").wait_for()
+
+
+def choose_with_arrow_keys(page, label: str, *, options: int = 6) -> None:
+    """Tab into the radio group (the focus lands on the option chosen) and move with the arrow
+    keys to the option wanted, which selects it."""
+    tab_to(page, lambda element: element["type"] == "radio")
+    for key in ["ArrowUp"] * options + ["ArrowDown"] * options:
+        if label in focused_element(page)["name"]:
+            break
+        page.keyboard.press(key)
+    assert label in focused_element(page)["name"]
+    assert page.evaluate("document.activeElement.checked")

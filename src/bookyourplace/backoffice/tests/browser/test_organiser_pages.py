@@ -10,30 +10,19 @@ from bookyourplace.backoffice.tests.browser.axe_sweep import AxeSweep
 from bookyourplace.backoffice.tests.browser.keyboard import (
     banner_text,
     button,
+    choose_with_arrow_keys,
     errors_showing,
     follow,
     link,
     sign_in,
     submit,
 )
-from bookyourplace.core.testing.browser import focused_element, tab_to, type_into
+from bookyourplace.core.testing.browser import type_into
 from bookyourplace.programmes.models import AccessibilityStatement, Compliance, PrivacyNotice
 
 pytestmark = pytest.mark.browser
 
 ADMIN_EMAIL = "hana.ali@coventry.gov.uk"
-
-
-def choose_with_arrow_keys(page, label: str) -> None:
-    """Tab into the radio group (the focus lands on the option chosen) and move with the arrow
-    keys to the option wanted, which selects it."""
-    tab_to(page, lambda element: element["type"] == "radio")
-    for key in ["ArrowUp"] * 3 + ["ArrowDown"] * 3:
-        if label in focused_element(page)["name"]:
-            break
-        page.keyboard.press(key)
-    assert label in focused_element(page)["name"]
-    assert page.evaluate("document.activeElement.checked")
 
 
 def test_an_administrator_fills_in_the_notice_and_reviews_the_statement_by_keyboard(
