@@ -7,6 +7,7 @@ is never here either (bookings/joining.py decides who sees it; no integration do
 """
 
 from bookyourplace.bookings.models import Booking
+from bookyourplace.core.formatting import iso_utc
 
 
 def booking_record(booking: Booking) -> dict:
@@ -19,8 +20,8 @@ def booking_record(booking: Booking) -> dict:
         "session": {
             "id": session.pk,
             "title": session.title,
-            "starts_at": _iso(session.starts_at),
-            "ends_at": _iso(session.ends_at),
+            "starts_at": iso_utc(session.starts_at),
+            "ends_at": iso_utc(session.ends_at),
             "programme": session.programme.slug,
         },
         "attendee": {
@@ -31,12 +32,8 @@ def booking_record(booking: Booking) -> dict:
             "sector": booking.sector,
             "job_title": booking.job_title,
         },
-        "created_at": _iso(booking.created_at),
-        "confirmed_at": _iso(booking.confirmed_at),
-        "cancelled_at": _iso(booking.cancelled_at),
+        "created_at": iso_utc(booking.created_at),
+        "confirmed_at": iso_utc(booking.confirmed_at),
+        "cancelled_at": iso_utc(booking.cancelled_at),
         "anonymised": booking.anonymised_at is not None,
     }
-
-
-def _iso(value) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None

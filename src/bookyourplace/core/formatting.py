@@ -24,3 +24,8 @@ def time_range(start: datetime, end: datetime, tz: tzinfo) -> str:
 def date_and_time(moment: datetime, tz: tzinfo) -> str:
     """'Monday 19 January 2026 at 13:00'."""
     return _("%(date)s at %(time)s") % {"date": session_date(moment, tz), "time": clock(moment, tz)}
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    """A moment for other systems (the API, webhooks): ISO 8601 in UTC with a Z, or None."""
+    return moment.isoformat().replace("+00:00", "Z") if moment is not None else None

@@ -18,6 +18,8 @@ Every message has the Standard Webhooks shape: ``{"type": ..., "timestamp": ...,
 
 from django.utils.translation import gettext_lazy as _
 
+from bookyourplace.core.formatting import iso_utc
+
 BOOKING_CREATED = "booking.created"
 BOOKING_CANCELLED = "booking.cancelled"
 BOOKING_APPROVED = "booking.approved"
@@ -35,11 +37,6 @@ EVENTS = {
 }
 
 
-def iso(value) -> str | None:
-    """A time as the booking record writes it: ISO 8601 in UTC with a Z."""
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
-
-
 def session_data(session) -> dict:
     """A session as a message describes it: its public details, never the joining link or
     its instructions (those are for confirmed attendees only: bookings/joining.py)."""
@@ -47,8 +44,8 @@ def session_data(session) -> dict:
         "id": session.pk,
         "title": session.title,
         "subtitle": session.subtitle,
-        "starts_at": iso(session.starts_at),
-        "ends_at": iso(session.ends_at),
+        "starts_at": iso_utc(session.starts_at),
+        "ends_at": iso_utc(session.ends_at),
         "status": session.status,
         "delivery": session.delivery,
         "platform": session.platform,
@@ -69,6 +66,6 @@ def attendance_data(attendance) -> dict:
         "outcome": attendance.outcome,
         "method": attendance.method,
         "minutes_present": attendance.minutes_present,
-        "checked_in_at": iso(attendance.checked_in_at),
-        "marked_at": iso(attendance.marked_at),
+        "checked_in_at": iso_utc(attendance.checked_in_at),
+        "marked_at": iso_utc(attendance.marked_at),
     }

@@ -24,6 +24,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from bookyourplace.core.formatting import iso_utc
 from bookyourplace.privacy.services import Actor, record
 from bookyourplace.webhooks import delivery, events
 from bookyourplace.webhooks.errors import CannotResend, EndpointSwitchedOff
@@ -60,7 +61,7 @@ def announce(*, organiser_id: int, event: str, data: Data, now: datetime | None 
 def message_body(*, event: str, data: dict, now: datetime | None = None) -> str:
     """The JSON body, as every attempt sends and signs it."""
     return json.dumps(
-        {"type": event, "timestamp": events.iso(now or timezone.now()), "data": data},
+        {"type": event, "timestamp": iso_utc(now or timezone.now()), "data": data},
         ensure_ascii=False,
         separators=(",", ":"),
     )
