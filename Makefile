@@ -95,9 +95,11 @@ format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check --fix src bench scripts
 	$(VENV)/bin/ruff format src bench scripts
 
+# The two databases' runs go side by side, one per core (TEST_JOBS=1: one after the other);
+# each run's output is printed whole when it ends, so the two never interleave.
+TEST_JOBS ?= 2
 test: setup $(VENV)/.installed-test chromium
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
 	@echo "== Tests on SQLite =="

@@ -32,6 +32,8 @@ cpSync(join(root, "node_modules", "jsqr", "dist", "jsQR.js"), join(out, "js", "j
 cpSync(join(root, "assets", "js", "teams_import.js"), join(out, "js", "teams_import.js"));
 // The "Copy the token" button on a new API token's page.
 cpSync(join(root, "assets", "js", "copy.mjs"), join(out, "js", "copy.mjs"));
+// After "Add a passkey": on to the page that says it is added (the ceremony is django-otp-webauthn's).
+cpSync(join(root, "assets", "js", "passkeys.mjs"), join(out, "js", "passkeys.mjs"));
 cpSync(join(root, "assets", "favicon.svg"), join(out, "images", "favicon.svg"));
 cpSync(join(root, "assets", "favicon.ico"), join(out, "images", "favicon.ico"));
 console.log(`Built ${out}`);

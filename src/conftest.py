@@ -25,6 +25,7 @@ from bookyourplace.core.testing import Clock
 # (pytest_plugins may only be set in the root conftest, so they are imported instead).
 from bookyourplace.core.testing.browser import browser, page  # noqa: F401
 from bookyourplace.core.testing.live_server import booking_server  # noqa: F401
+from bookyourplace.core.testing.oidc_provider import oidc_provider  # noqa: F401
 from bookyourplace.core.testing.smtp import refusing_smtp_server, smtp_server, stopped_smtp_server  # noqa: F401
 from bookyourplace.programmes.models import Organiser, Programme, Session
 from bookyourplace.programmes.page_version import programme_changed

@@ -7,6 +7,7 @@ Every setting a council IT team may need to change is documented in the README.
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     # Recovery codes: one-off codes for signing in when the phone with the authenticator is lost.
     "django_otp.plugins.otp_static",
+    # Passkeys (WebAuthn) as a second factor beside the authenticator app (accounts/passkeys.py).
+    "django_otp_webauthn",
     "axes",
     "ninja",
     "bookyourplace.core",
@@ -96,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A session signed in through a council's provider has done its second factor (accounts/council_sign_in.py).
+    "bookyourplace.accounts.council_sign_in.CouncilVerifiedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -247,6 +252,9 @@ AUTHENTICATION_BACKENDS = [
     # Counts failed sign-ins and locks an account/address out after too many (django-axes).
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Council sign-in through an organisation's OpenID Connect provider (mozilla-django-oidc,
+    # set up per provider from the database: accounts/council_sign_in.py). No password reaches it.
+    "bookyourplace.accounts.council_sign_in.CouncilSignInBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
@@ -261,6 +269,21 @@ AXES_CLIENT_IP_CALLABLE = "bookyourplace.core.requests.client_ip"
 # it up before using the back office; otherwise it is offered.
 BYP_REQUIRE_TWO_FACTOR = env.bool("BYP_REQUIRE_TWO_FACTOR", default=False)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Book Your Place")
+# Passkeys (django-otp-webauthn), a second factor only: never a sign-in without the password.
+# A passkey belongs to one domain, the relying party: the host of SITE_URL unless set (changing
+# it later makes every passkey stop working). Browsers offer passkeys only on https (or localhost).
+OTP_WEBAUTHN_RP_ID = env.str("OTP_WEBAUTHN_RP_ID", default=urlsplit(SITE_URL).hostname or "localhost")
+OTP_WEBAUTHN_RP_NAME = env.str("OTP_WEBAUTHN_RP_NAME", default=OTP_TOTP_ISSUER)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "OTP_WEBAUTHN_ALLOWED_ORIGINS", default=["{0.scheme}://{0.netloc}".format(urlsplit(SITE_URL))]
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# Our helper writes each passkey added to the audit log and tells its owner (accounts/passkeys.py).
+OTP_WEBAUTHN_HELPER_CLASS = "bookyourplace.accounts.passkeys.PasskeyHelper"
+if not all(o.startswith(("https://", "http://localhost")) for o in OTP_WEBAUTHN_ALLOWED_ORIGINS):
+    # A plain-http SITE_URL (development on 127.0.0.1, the tests' http://testserver): passkeys
+    # cannot work there and the rest of the service can, so the library's refusal is silenced.
+    SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E031"]
 LOGIN_URL = "backoffice:sign_in"
 LOGIN_REDIRECT_URL = "backoffice:dashboard"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
@@ -378,6 +401,10 @@ BYP_FEW_PLACES_LEFT = env.int("BYP_FEW_PLACES_LEFT", default=5)
 BYP_EMAIL_CLAIM_LEASE_SECONDS = env.int("BYP_EMAIL_CLAIM_LEASE_SECONDS", default=120)
 # A person asking again for their manage link gets at most one email in this many seconds.
 BYP_MANAGE_LINK_RESEND_SECONDS = env.int("BYP_MANAGE_LINK_RESEND_SECONDS", default=300)
+# "See all my bookings": how long an emailed sign-in link may be used (once), and how long
+# the signing-in lasts in that browser.
+BYP_SIGN_IN_LINK_MINUTES = env.int("BYP_SIGN_IN_LINK_MINUTES", default=30)
+BYP_OWN_RECORD_SESSION_HOURS = env.int("BYP_OWN_RECORD_SESSION_HOURS", default=3)
 # "Confirm your email address first": how long a new booking's place is held for the
 # person to open the emailed link before it is released (issue 10, point 5).
 BYP_EMAIL_CONFIRMATION_MINUTES = env.int("BYP_EMAIL_CONFIRMATION_MINUTES", default=30)
@@ -477,4 +504,12 @@ BYP_RATE_LIMITS = {
     # few integrations behind one council address; a script trying made-up tokens is held to it.
     "api_per_token": env.str("BYP_RATE_LIMIT_API_PER_TOKEN", default="600/1m"),
     "api_per_address": env.str("BYP_RATE_LIMIT_API_PER_ADDRESS", default="1200/1m"),
+    # Council sign-in: each return from an organisation's provider, per client address. A
+    # council's staff behind one address signing in at 9am stay well under it.
+    "council_sign_in_per_address": env.str("BYP_RATE_LIMIT_COUNCIL_SIGN_IN_PER_ADDRESS", default="60/10m,300/1d"),
+    # "See all my bookings": asking for a sign-in link, per client address and per email
+    # address typed (known or not: every ask counts). A person asks once or twice; per email
+    # short, since anyone can type another person's address (it holds them back an hour at most).
+    "own_record_per_address": env.str("BYP_RATE_LIMIT_OWN_RECORD_PER_ADDRESS", default="20/10m,100/1d"),
+    "own_record_per_email": env.str("BYP_RATE_LIMIT_OWN_RECORD_PER_EMAIL", default="5/1h"),
 }

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bookyourplace.accounts.models import ApiToken, StaffMember
+from bookyourplace.accounts.models import ApiToken, SignInProvider, StaffMember
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.programmes.models import Organiser, Programme
 
@@ -48,10 +48,20 @@ def events_for_organisers(
         .annotate(subject_key=Cast("pk", output_field=CharField()))
         .values("subject_key")
     )
+    # Council sign-ins refused through its providers (the person has no account here to name).
+    provider_ids = (
+        SignInProvider.objects.filter(organiser__in=organisers)
+        .annotate(subject_key=Cast("pk", output_field=CharField()))
+        .values("subject_key")
+    )
+    organiser_keys = organisers.annotate(subject_key=Cast("pk", output_field=CharField())).values("subject_key")
     events = AuditEvent.objects.filter(
         Q(programme_id__in=programme_ids)
         | Q(actor_id__in=staff_user_ids)
         | Q(subject_type=ApiToken._meta.model_name, subject_id__in=token_ids)
+        | Q(subject_type=SignInProvider._meta.model_name, subject_id__in=provider_ids)
+        # The organisation itself: its settings, changed by an installation administrator too.
+        | Q(subject_type=Organiser._meta.model_name, subject_id__in=organiser_keys)
     )
     if audit_filter.action:
         events = events.filter(action=audit_filter.action)
@@ -67,6 +77,10 @@ def events_for_organisers(
 # What the log calls the actions that other apps record under their own names: AuditEvent.Action
 # lists the older ones (a new choice there is a migration of privacy, which knows no app).
 OTHER_ACTIONS = {
+    # "See all my bookings" (bookings/own_record.py).
+    "own_record.link_sent": _("Sent a sign-in link to see all bookings"),
+    "own_record.link_not_sent": _("Asked for a sign-in link for an unknown address"),
+    "own_record.signed_in": _("Signed in to see all bookings"),
     "api_token_created": _("Created an API token"),
     "api_token_revoked": _("Revoked an API token"),
     "api_request": _("Used the API"),
@@ -79,6 +93,9 @@ OTHER_ACTIONS = {
     "webhook.resent": _("Sent a webhook message again"),
     "webhook.delivery_viewed": _("Viewed a webhook message"),
     "webhook.switched_off": _("Switched off a failing webhook endpoint"),
+    # Organisations (programmes/organisations.py).
+    "organisation.created": _("Added an organisation"),
+    "organisation.changed": _("Changed an organisation's settings"),
 }
 
 

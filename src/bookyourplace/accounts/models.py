@@ -73,3 +73,34 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class SignInProvider(models.Model):
+    """An organisation's own OpenID Connect provider (its Microsoft Entra ID, or any other):
+    its staff sign in with their work accounts (accounts/council_sign_in.py).
+
+    Several organisations share an install, so each has its own, kept here rather than in
+    settings. The client secret is sent only to the provider's token endpoint; the back
+    office never shows it again once saved."""
+
+    organiser = models.ForeignKey(Organiser, on_delete=models.CASCADE, related_name="sign_in_providers")
+    name = models.CharField(_("name on the sign-in button"), max_length=100)
+    # Where /.well-known/openid-configuration is found; the discovery document must name it too.
+    issuer = models.URLField(_("issuer URL"), max_length=500)
+    client_id = models.CharField(_("client ID"), max_length=255)
+    client_secret = models.CharField(max_length=500)
+    # One per line (or separated by commas): only these may sign in. Empty: any.
+    email_domains = models.TextField(_("email domains allowed"), blank=True)
+    groups_claim = models.CharField(_("groups claim"), max_length=100, default="groups")
+    # Lines of "group = role" (accounts/council_sign_in.py: parse_group_roles).
+    group_roles = models.TextField(_("groups and roles"), blank=True)
+    # Someone in none of the groups above may still sign in with the role an administrator gave them.
+    allow_assigned_roles = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name

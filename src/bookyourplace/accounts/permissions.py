@@ -3,7 +3,8 @@
 Administrator: everything for their organiser, including people and the audit log.
 Organiser: the programmes they are assigned to, and creating new ones.
 Viewer: read-only lists and reports; no changes and no exports of personal data.
-A Django superuser is an administrator of every organiser.
+A Django superuser is an administrator of every organiser, and the installation's
+administrator: only they add organisations (the back office's Organisations pages).
 """
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -97,6 +98,24 @@ def can_edit_organiser_pages(user: AnyUser) -> bool:
     return role_of(user) == Role.ADMINISTRATOR
 
 
+def can_manage_sign_in(user: AnyUser) -> bool:
+    """Council sign-in (the organisation's OpenID Connect providers): who may sign in, with
+    which role, is theirs to set, so administrators only."""
+    return role_of(user) == Role.ADMINISTRATOR
+
+
 def can_manage_integrations(user: AnyUser) -> bool:
     """API tokens and webhooks: they reach every programme's personal data, so administrators only."""
+    return role_of(user) == Role.ADMINISTRATOR
+
+
+def can_manage_organisations(user: AnyUser) -> bool:
+    """Add organisations to the install and their first administrators: installation
+    administrators (Django superusers) only; an organisation's own administrators change
+    its settings (can_change_organisation_settings)."""
+    return user.is_authenticated and user.is_superuser
+
+
+def can_change_organisation_settings(user: AnyUser) -> bool:
+    """An organisation's colours, email sender, sign-off and retention defaults: its administrators."""
     return role_of(user) == Role.ADMINISTRATOR

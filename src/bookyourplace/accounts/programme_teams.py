@@ -16,18 +16,24 @@ from bookyourplace.programmes.errors import ProgrammeError
 from bookyourplace.programmes.models import Organiser, Programme
 
 
-def organiser_for_new_programme(user: AnyUser) -> Organiser | None:
-    """A member's own organiser; for a superuser (who belongs to none) the first by name."""
-    return permissions.organisers_for(user).first()
-
-
-def create_programme_as(*, user: AnyUser, title: str, summary: str = "", actor: Actor) -> Programme:
+def create_programme_as(
+    *, user: AnyUser, title: str, summary: str = "", organiser: Organiser | None = None, actor: Actor
+) -> Programme:
+    """A new programme of ``organiser``, which the person must act for (the back office says
+    which: backoffice/access.py organiser_for); None: a member's own organiser."""
+    organiser = organiser or permissions.organisers_for(user).first()
+    _check_acts_for(user, organiser)
     with transaction.atomic():
-        programme = editing.create_programme(
-            organiser=organiser_for_new_programme(user), title=title, summary=summary, actor=actor
-        )
+        programme = editing.create_programme(organiser=organiser, title=title, summary=summary, actor=actor)
         _join_team(user, programme)
     return programme
+
+
+def _check_acts_for(user: AnyUser, organiser: Organiser | None) -> None:
+    if organiser is None or not permissions.organisers_for(user).filter(pk=organiser.pk).exists():
+        raise ProgrammeError(
+            _("You cannot create programmes for %(organiser)s") % {"organiser": organiser or "-"}, field="organiser"
+        )
 
 
 def copy_programme_as(
@@ -42,10 +48,7 @@ def copy_programme_as(
 def import_programme_as(*, user: AnyUser, organiser: Organiser, actor: Actor, **draft) -> Programme:
     """A draft programme from a flyer read and corrected in the preview (``draft``: as
     importing.create_draft_programme takes it), for an organiser the person acts for."""
-    if not permissions.organisers_for(user).filter(pk=organiser.pk).exists():
-        raise ProgrammeError(
-            _("You cannot create programmes for %(organiser)s") % {"organiser": organiser.name}, field="organiser"
-        )
+    _check_acts_for(user, organiser)
     with transaction.atomic():
         programme = importing.create_draft_programme(
             organiser=organiser, imported_by=user if user.is_authenticated else None, actor=actor, **draft

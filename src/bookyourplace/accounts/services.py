@@ -241,12 +241,17 @@ def confirm_authenticator(
             raise TwoFactorError(_("Enter a code from your authenticator app before you change it"))
         if not device.verify_token(code):
             return None
-        others = [d for d in _devices(user) if d.persistent_id != device.persistent_id and d.confirmed]
+        # The old app and its recovery codes go (new codes follow); passkeys stay (accounts/passkeys.py).
+        others = [
+            d
+            for d in _devices(user)
+            if d.persistent_id != device.persistent_id and d.confirmed and isinstance(d, TOTPDevice | StaticDevice)
+        ]
         for other in others:
             other.delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        change = TwoFactorChange.REPLACED if others else TwoFactorChange.ADDED
+        change = TwoFactorChange.REPLACED if any(isinstance(d, TOTPDevice) for d in others) else TwoFactorChange.ADDED
         summary = {
             TwoFactorChange.ADDED: f"Turned on two-factor sign-in for {_name(user)}",
             TwoFactorChange.REPLACED: f"Replaced the authenticator app of {_name(user)}",
@@ -345,8 +350,11 @@ def _member_of(user: AbstractBaseUser) -> StaffMember | None:
     return StaffMember.objects.filter(user=user).first()
 
 
-def _email_two_factor_change(user: AbstractBaseUser, change: TwoFactorChange, *, left: int = 0) -> None:
-    """Tell the owner, so a change they did not make does not go unnoticed."""
+def _email_two_factor_change(
+    user: AbstractBaseUser, change: str, *, left: int = 0, template: str = "two_factor_changed", **more: str
+) -> None:
+    """Tell the owner, so a change they did not make does not go unnoticed. (`template`: the
+    email's files in accounts/email/; passkeys have their own, accounts/passkeys.py.)"""
     if not user.email:
         return
     context = {
@@ -356,9 +364,10 @@ def _email_two_factor_change(user: AbstractBaseUser, change: TwoFactorChange, *,
         "when": date_and_time(timezone.now(), timezone.get_default_timezone()),
         "sign_in_url": settings.SITE_URL + reverse("backoffice:sign_in"),
         "password_reset_url": settings.SITE_URL + reverse("backoffice:password_reset"),
+        **more,
     }
     queue_account_email(
         to=user.email,
-        subject="".join(render_to_string("accounts/email/two_factor_changed_subject.txt", context).splitlines()),
-        body=render_to_string("accounts/email/two_factor_changed.txt", context),
+        subject="".join(render_to_string(f"accounts/email/{template}_subject.txt", context).splitlines()),
+        body=render_to_string(f"accounts/email/{template}.txt", context),
     )

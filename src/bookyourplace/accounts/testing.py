@@ -1,7 +1,10 @@
 """Back-office people for every app's tests: an account with a role, signed in or not."""
 
+import secrets
+
 from django.contrib.auth.models import User
 from django.test import Client
+from django_otp_webauthn.models import WebAuthnCredential
 
 from bookyourplace.accounts.models import Role, StaffMember
 from bookyourplace.programmes.models import Organiser, Programme
@@ -43,3 +46,11 @@ def staff(
 def sign_in_as(client: Client, user: User) -> None:
     """Signed in with the password already checked (the sign-in page has its own tests)."""
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+
+
+def make_passkey(user: User, name: str = "Work laptop"):
+    """A passkey as django-otp-webauthn keeps one once a browser has made it (no real key: it
+    cannot sign in, see the browser tests for that)."""
+    return WebAuthnCredential.objects.create(
+        user=user, name=name, confirmed=True, credential_id=secrets.token_bytes(32), public_key=b"key", sign_count=0
+    )

@@ -1,4 +1,5 @@
 from bookyourplace.accounts import permissions
+from bookyourplace.backoffice.access import can_switch_organisation, organiser_for
 from bookyourplace.privacy.subject_access import open_requests
 
 
@@ -17,6 +18,11 @@ def backoffice(request):
         "can_read_audit_log": permissions.can_read_audit_log(user),
         "can_answer_subject_access": permissions.can_answer_subject_access(user),
         "can_manage_integrations": permissions.can_manage_integrations(user),
+        "can_manage_organisations": permissions.can_manage_organisations(user),
+        "can_change_organisation_settings": permissions.can_change_organisation_settings(user),
+        # Asked only by the templates that show them (callables: read when first used).
+        "acting_organiser": lambda: organiser_for(request),
+        "can_switch_organisation": lambda: can_switch_organisation(request),
         # Counted only if the navigation shows it (administrators): a template calls it.
         "open_erasure_requests": lambda: _open_erasure_requests(user),
     }

@@ -4,10 +4,13 @@ from bookyourplace.backoffice import (
     urls_api_tokens,
     urls_calendar,
     urls_check_in,
+    urls_council_sign_in,
     urls_coverage,
     urls_feedback,
     urls_importer,
+    urls_organisations,
     urls_organiser_pages,
+    urls_passkeys,
     urls_printing,
     urls_privacy,
     urls_questions,
@@ -45,6 +48,9 @@ urlpatterns = [
     path("account/", auth.account, name="account"),
     path("account/two-factor/", auth.two_factor_setup, name="two_factor_setup"),
     path("account/recovery-codes/", auth.recovery_codes, name="recovery_codes"),
+    # Council sign-in: an organisation's own OpenID Connect provider, and its settings
+    *urls_council_sign_in.urlpatterns,
+    *urls_passkeys.urlpatterns,
     # Programmes
     path("", programmes.dashboard, name="dashboard"),
     path("programmes/new/", programmes.programme_new, name="programme_new"),
@@ -134,6 +140,9 @@ urlpatterns = [
     *urls_coverage.urlpatterns,
     # What the organiser publishes: the privacy notice and the accessibility statement
     *urls_organiser_pages.urlpatterns,
+    # Organisations on the install (installation administrators), an organisation's settings,
+    # which one an installation administrator acts for
+    *urls_organisations.urlpatterns,
     # Retention: the dry run and running it now
     *urls_privacy.urlpatterns,
     # Subject access and erasure: what is held about a person, erase or keep it

@@ -14,7 +14,8 @@ class BookingsConfig(AppConfig):
         register_composer(Booking, BOOKING_EMAILS)
 
         # What a booking holds about a person, for retention, subject access and erasure.
-        from bookyourplace.bookings.personal_data import HOLDER
+        from bookyourplace.bookings.personal_data import HOLDER, SIGN_IN_LINKS_HOLDER
         from bookyourplace.privacy.personal_data import register_holder
 
         register_holder(HOLDER)
+        register_holder(SIGN_IN_LINKS_HOLDER)

@@ -133,14 +133,15 @@ def render_email(email: Email, booking: Booking) -> EmailMultiAlternatives:
 
 
 def _message_fields(email: Email, organiser, *, subject: str, text: str) -> dict:
-    """From the organiser (replies go to them), to the one address, with the outbox row's
-    own Message-ID so a retried send is recognisably the same message."""
+    """From the organiser (its sender name; replies go to its reply-to address), to the one
+    address, with the outbox row's own Message-ID so a retried send is recognisably the same
+    message."""
     return {
         "subject": subject,
         "body": text,
-        "from_email": from_address(organiser.name),
+        "from_email": from_address(organiser.sender_name),
         "to": [email.to],
-        "reply_to": [organiser.contact_email],
+        "reply_to": [organiser.reply_to_address],
         "headers": {"Message-ID": f"<{email.message_id_local_part}@{site_host()}>"},
     }
 

@@ -179,3 +179,23 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_label}: {self.value}"
+
+
+class SignInLink(models.Model):
+    """A one-time link to "See all my bookings" (bookings/own_record.py), emailed only to an
+    address that has bookings. Only the SHA-256 of its secret is kept; it is used once, by a
+    POST (not the GET a mail scanner makes), before it expires. Deleted by erasure, and by the
+    retention run once expired (bookings/personal_data.py)."""
+
+    # Stored lower-cased, as Booking.email.
+    email = models.EmailField(max_length=254, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Sign-in link {self.pk}"

@@ -30,7 +30,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from bookyourplace.bookings import answers, services, tokens
-from bookyourplace.bookings.models import Booking
+from bookyourplace.bookings.models import Booking, SignInLink
 from bookyourplace.notifications.models import Email
 from bookyourplace.notifications.personal_data import anonymise_emails, email_records
 from bookyourplace.privacy.audit_personal_data import anonymise_audit_entries, entries_about
@@ -300,4 +300,67 @@ HOLDER = PersonalDataHolder(
     addresses=addresses,
     schedule=schedule,
     covers=("bookings.Booking", "bookings.Answer"),
+)
+
+
+# -- Sign-in links ("See all my bookings", bookings/own_record.py) ----------------------------
+# Not any organiser's: an address and when its link was made and used. Erasure deletes them
+# (whichever programmes it reaches: a deleted link costs the person only asking again) and
+# takes the address out of the audit entries about them; the retention run deletes each once
+# it has expired. Subject access lists them when asked about every programme.
+
+SIGN_IN_LINKS_DELETED = "Sign-in links deleted"
+
+
+def _links_of(email: str) -> QuerySet[SignInLink]:
+    return SignInLink.objects.filter(email=email.strip().lower())
+
+
+def find_sign_in_links(email: str, *, programme_ids: Collection[int] | None = None) -> list[HeldRecord]:
+    if programme_ids is not None:
+        return []
+    return [
+        HeldRecord(
+            kind="Sign-in link",
+            when=link.created_at,
+            fields={"Email address": link.email, "Expires": link.expires_at, "Used": link.used_at},
+        )
+        for link in _links_of(email)
+    ]
+
+
+def erase_sign_in_links(
+    email: str, *, reason: str = "", actor=None, programme_ids: Collection[int] | None = None
+) -> int:
+    links = _links_of(email)
+    ids = list(links.values_list("pk", flat=True))
+    if ids:
+        anonymise_audit_entries(
+            subject_type=SignInLink._meta.model_name, words_by_subject=dict.fromkeys(ids, (email.strip().lower(),))
+        )
+    return links.delete()[0]
+
+
+def _expired_links(now: datetime) -> QuerySet[SignInLink]:
+    return SignInLink.objects.filter(expires_at__lte=now)
+
+
+def sign_in_links_schedule(now: datetime, until: datetime) -> list[DueRecords]:
+    links = _expired_links(until)
+    count = links.count()
+    if not count:
+        return []
+    latest = links.order_by("-expires_at").values_list("expires_at", flat=True).first()
+    return [DueRecords(kind=SIGN_IN_LINKS_DELETED, count=count, when=latest)]
+
+
+SIGN_IN_LINKS_HOLDER = PersonalDataHolder(
+    name="sign_in_links",
+    find=find_sign_in_links,
+    erase=erase_sign_in_links,
+    due=lambda now: [item for item in sign_in_links_schedule(now, now) if item.when <= now],
+    anonymise_due=lambda now: _expired_links(now).delete()[0],
+    addresses=lambda: sorted(set(SignInLink.objects.values_list("email", flat=True))),
+    schedule=sign_in_links_schedule,
+    covers=("bookings.SignInLink",),
 )

@@ -15,6 +15,7 @@ Validity is decided from the attendance each time a certificate is looked at; th
 also written down (``revoked_at``, and the audit log) the first time it is seen.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -29,7 +30,7 @@ from bookyourplace.bookings.models import Booking
 from bookyourplace.certificates import codes
 from bookyourplace.certificates.errors import NoCertificate
 from bookyourplace.certificates.models import Certificate
-from bookyourplace.feedback.services import has_given_feedback
+from bookyourplace.feedback.services import bookings_with_feedback, has_given_feedback
 from bookyourplace.privacy.services import SYSTEM, Actor, record
 from bookyourplace.programmes.models import Session
 
@@ -122,10 +123,19 @@ def certificate_status(booking: Booking, *, now: datetime | None = None) -> Cert
     return status
 
 
-def _eligibility(booking: Booking, certificate: Certificate | None, *, now: datetime) -> Eligibility:
+def _eligibility(
+    booking: Booking,
+    certificate: Certificate | None,
+    *,
+    now: datetime,
+    attendance: Attendance | None | bool = False,
+    feedback_given: bool | None = None,
+) -> Eligibility:
+    """``attendance`` and ``feedback_given`` when already read (``statuses_of``); read here if not."""
     if not booking.is_confirmed:
         return Eligibility.NOT_CONFIRMED
-    attendance = Attendance.objects.filter(booking=booking).first()
+    if attendance is False:
+        attendance = Attendance.objects.filter(booking=booking).first()
     if outcome_of(booking, attendance, now=now) != Outcome.ATTENDED:
         return Eligibility.NOT_ATTENDED
     if certificate is not None:
@@ -133,9 +143,42 @@ def _eligibility(booking: Booking, certificate: Certificate | None, *, now: date
     programme = booking.session.programme
     if not programme.certificates_enabled:
         return Eligibility.NOT_OFFERED
-    if programme.certificate_needs_feedback and not has_given_feedback(booking):
+    if feedback_given is None:
+        feedback_given = programme.certificate_needs_feedback and has_given_feedback(booking)
+    if programme.certificate_needs_feedback and not feedback_given:
         return Eligibility.NEEDS_FEEDBACK
     return Eligibility.ELIGIBLE
+
+
+def statuses_of(bookings: Iterable[Booking], *, now: datetime | None = None) -> dict[int, CertificateStatus]:
+    """``certificate_status`` of many bookings (one person's list of them) in three queries,
+    whatever their number; only read, nothing written (the download writes what it sees).
+    The bookings need their session and programme loaded."""
+    now = now or timezone.now()
+    bookings = list(bookings)
+    confirmed = [booking.pk for booking in bookings if booking.is_confirmed]
+    if not confirmed:
+        return {
+            booking.pk: CertificateStatus(booking=booking, eligibility=Eligibility.NOT_CONFIRMED, certificate=None)
+            for booking in bookings
+        }
+    certificates = {c.booking_id: c for c in Certificate.objects.filter(booking_id__in=confirmed)}
+    attendances = {a.booking_id: a for a in Attendance.objects.filter(booking_id__in=confirmed)}
+    given = bookings_with_feedback(confirmed)
+    return {
+        booking.pk: CertificateStatus(
+            booking=booking,
+            eligibility=_eligibility(
+                booking,
+                certificates.get(booking.pk),
+                now=now,
+                attendance=attendances.get(booking.pk),
+                feedback_given=booking.pk in given,
+            ),
+            certificate=certificates.get(booking.pk),
+        )
+        for booking in bookings
+    }
 
 
 def _note_whether_withdrawn(status: CertificateStatus, *, now: datetime) -> None:

@@ -39,6 +39,10 @@ SECRET_PATTERNS = [
         re.compile(rf"({_SLASH}password-reset{_SLASH}(?!sent{_SLASH}){_SEGMENT}{_SLASH})(?!set-password\b){_SEGMENT}"),
         rf"\1{MASK}",
     ),
+    # The "See all my bookings" sign-in link: /my-bookings/sign-in/<token>/
+    (re.compile(rf"({_SLASH}my-bookings{_SLASH}sign-in{_SLASH}){_SEGMENT}"), rf"\1{MASK}"),
+    # Council sign-in's return: /backoffice/sign-in/council/callback/?code=...&state=...
+    (re.compile(r"((?:[?&]|%3[Ff]|%26)(?:code|state)(?:=|%3[Dd]))[^&\s#\"'<>]+"), rf"\1{MASK}"),
     # Any token in a query string: ?token=..., &manage_token=..., also percent-encoded (%3D).
     (re.compile(r"((?:[?&]|%3[Ff]|%26)[\w-]*token(?:=|%3[Dd]))[^&\s#\"'<>]+", re.IGNORECASE), rf"\1{MASK}"),
 ]

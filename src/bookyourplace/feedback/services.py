@@ -218,3 +218,28 @@ def has_given_feedback(booking: Booking) -> bool:
 def bookings_with_feedback(booking_ids: Iterable[int]) -> set[int]:
     """Which of these bookings have given feedback (one query)."""
     return set(Response.objects.filter(booking_id__in=list(booking_ids)).values_list("booking_id", flat=True))
+
+
+def open_surveys(bookings: Iterable[Booking], *, now: datetime | None = None) -> set[int]:
+    """Of these bookings, those whose attendee may answer the survey now and has not yet: the
+    open feedback requests on a person's list of bookings, in three queries whatever their
+    number (the rule of ``check_may_answer``). The bookings need their session loaded."""
+    now = now or timezone.now()
+    started = [b for b in bookings if b.is_confirmed and not b.session.is_cancelled and b.session.starts_at <= now]
+    if not started:
+        return set()
+    ids = [b.pk for b in started]
+    came = set(Attendance.objects.filter(booking_id__in=ids, outcome__in=CAME).values_list("booking_id", flat=True))
+    given = bookings_with_feedback(ids)
+    days = dict(
+        Survey.objects.filter(programme_id__in={b.session.programme_id for b in started}).values_list(
+            "programme_id", "open_days"
+        )
+    )
+    return {
+        b.pk
+        for b in started
+        if b.pk in came
+        and b.pk not in given
+        and now < closes_at(b.session, open_days=days.get(b.session.programme_id) or DEFAULT_OPEN_DAYS)
+    }

@@ -17,7 +17,8 @@ from bookyourplace.programmes.slugs import available_slug
 
 
 def create_programme(*, organiser: Organiser, title: str, summary: str = "", slug: str = "", actor: Actor) -> Programme:
-    """A new programme, always a draft: nothing public shows it until it is published."""
+    """A new programme, always a draft: nothing public shows it until it is published. It
+    keeps people's details as long as its organisation's defaults say (it may change its own)."""
     with transaction.atomic():
         programme = Programme.objects.create(
             organiser=organiser,
@@ -25,6 +26,7 @@ def create_programme(*, organiser: Organiser, title: str, summary: str = "", slu
             summary=summary,
             slug=available_slug(slug=slug or None, title=title, year=dt.date.today().year),
             status=Programme.Status.DRAFT,
+            **organiser.programme_defaults(),
         )
         record(
             actor=actor,

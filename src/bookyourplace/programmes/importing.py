@@ -70,6 +70,7 @@ def import_programme(
             title=title,
             slug=available_slug(slug=slug, title=title, year=first_day.year),
             status=Programme.Status.PUBLISHED if publish else Programme.Status.DRAFT,
+            **organiser.programme_defaults(),
         )
         for session in reading.sessions:
             _unsaved_session(session, capacity=capacity, programme=programme).save()
@@ -176,7 +177,9 @@ def create_draft_programme(
     capacities = [capacity] * len(sessions) if isinstance(capacity, int) else list(capacity)
     if len(capacities) != len(sessions):
         raise ValueError("One capacity for every session, or one for each.")
-    programme = Programme(organiser=organiser, title=title, status=Programme.Status.DRAFT)
+    programme = Programme(
+        organiser=organiser, title=title, status=Programme.Status.DRAFT, **organiser.programme_defaults()
+    )
     rows = {
         index: problems
         for index, (session, places) in enumerate(zip(sessions, capacities, strict=True))

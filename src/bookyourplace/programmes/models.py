@@ -45,12 +45,45 @@ class Organiser(models.Model):
         default="#1d4f91",
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour like #1d4f91.")), validate_brand_colour],
     )
+    # How attendees' emails read (programmes/organisations.py changes them): the name in
+    # From (the address stays the install's, for SPF and DKIM), where replies go, and the
+    # organisation's own closing words at the end of every email. Blank: the name and the
+    # contact email.
+    email_sender_name = models.CharField(_("email sender name"), max_length=100, blank=True)
+    reply_to_email = models.EmailField(_("reply-to address"), blank=True)
+    email_sign_off = models.TextField(_("email sign-off"), max_length=1000, blank=True)
+    # What a new programme of this organisation keeps (each programme may change its own).
+    default_retention_months = models.PositiveSmallIntegerField(
+        _("keep people's details for (months after the programme ends)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    default_access_needs_retention_days = models.PositiveSmallIntegerField(
+        _("keep access needs for (days after the session)"),
+        default=30,
+        validators=[MinValueValidator(0), MaxValueValidator(3650)],
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def sender_name(self) -> str:
+        return self.email_sender_name or self.name
+
+    @property
+    def reply_to_address(self) -> str:
+        return self.reply_to_email or self.contact_email
+
+    def programme_defaults(self) -> dict:
+        """The settings a new programme of this organisation starts with."""
+        return {
+            "retention_months": self.default_retention_months,
+            "access_needs_retention_days": self.default_access_needs_retention_days,
+        }
 
 
 class ApprovalMode(models.TextChoices):

@@ -30,9 +30,6 @@ DEFAULT_KNOWN_ISSUES = gettext_lazy(
     "Ask us for the certificate as an email or a Word document."
 )
 
-# Programme fields the notice quotes, with the defaults a programme gets.
-_RETENTION_MONTHS_DEFAULT = Programme._meta.get_field("retention_months").default
-_ACCESS_NEEDS_DAYS_DEFAULT = Programme._meta.get_field("access_needs_retention_days").default
 
 PRIVACY_NOTICE_FIELDS = (
     "controller_name",
@@ -87,7 +84,8 @@ class RetentionPeriod:
 def retention_periods(organiser: Organiser) -> list[RetentionPeriod]:
     """The organiser's retention settings, one entry per distinct pair of periods (most
     programmes keep the defaults, so the notice usually gives one sentence). Draft programmes
-    hold nobody's details yet; with no other programme the defaults are given."""
+    hold nobody's details yet; with no other programme the organiser's defaults for new
+    programmes are given."""
     rows = (
         Programme.objects.filter(organiser=organiser)
         .exclude(status=Programme.Status.DRAFT)
@@ -98,7 +96,7 @@ def retention_periods(organiser: Organiser) -> list[RetentionPeriod]:
     for months, days, title in rows:
         grouped.setdefault((months, days), []).append(title)
     if not grouped:
-        return [RetentionPeriod(_RETENTION_MONTHS_DEFAULT, _ACCESS_NEEDS_DAYS_DEFAULT, ())]
+        return [RetentionPeriod(organiser.default_retention_months, organiser.default_access_needs_retention_days, ())]
     return [RetentionPeriod(months, days, tuple(titles)) for (months, days), titles in sorted(grouped.items())]
 
 

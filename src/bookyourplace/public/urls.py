@@ -5,6 +5,7 @@ from bookyourplace.public import (
     urls_calendar,
     urls_certificates,
     urls_feedback,
+    urls_own_record,
     urls_printed,
     urls_privacy_requests,
     views,
@@ -39,6 +40,7 @@ urlpatterns = [
     *urls_feedback.urlpatterns,
     *urls_certificates.urlpatterns,
     *urls_privacy_requests.urlpatterns,
+    *urls_own_record.urlpatterns,
     *urls_calendar.urlpatterns,
     *urls_printed.urlpatterns,
 ]

@@ -99,10 +99,15 @@ def _published_session(programme_slug: str, session_id: int) -> Session:
 
 @_allow("GET", "HEAD")
 def home(request):
-    programmes = Programme.objects.filter(status=Programme.Status.PUBLISHED).select_related("organiser")
-    organisers = {p.organiser_id for p in programmes}
-    organiser = programmes[0].organiser if len(organisers) == 1 else None
-    return render(request, "public/home.html", {"programmes": programmes, "organiser": organiser})
+    """Every published programme, grouped by the organisation that runs it (by name)."""
+    programmes = (
+        Programme.objects.filter(status=Programme.Status.PUBLISHED)
+        .select_related("organiser")
+        .order_by("organiser__name", "organiser_id", "title")
+    )
+    groups = [(organiser, list(rows)) for organiser, rows in groupby(programmes, key=lambda p: p.organiser)]
+    organiser = groups[0][0] if len(groups) == 1 else None
+    return render(request, "public/home.html", {"programmes": programmes, "groups": groups, "organiser": organiser})
 
 
 # The programme and session pages are served from the cache when they have not changed

@@ -10,8 +10,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bookyourplace.accounts import services
 from bookyourplace.accounts.errors import TwoFactorError
-from bookyourplace.accounts.models import Role
-from bookyourplace.accounts.testing import make_person
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import Actor
 
@@ -23,16 +21,6 @@ def as_session(user, *, verified: bool):
 
 def code_for(device) -> str:
     return f"{totp(device.bin_key):06d}"
-
-
-@pytest.fixture
-def member(organiser):
-    return make_person(organiser, Role.ORGANISER, email="sam@coventry.gov.uk", first_name="Sam", last_name="Patel")
-
-
-@pytest.fixture
-def admin(organiser):
-    return make_person(organiser, Role.ADMINISTRATOR, email="head@coventry.gov.uk", first_name="Hana", last_name="Ali")
 
 
 def test_an_unconfirmed_device_is_not_an_authenticator(member):

@@ -203,3 +203,30 @@ def test_api_tokens_cost_the_same_queries_for_one_as_for_twenty(client, admin, o
         response = client.get(url)
 
     assert "Token 19" in text_of(response)
+
+
+def test_council_sign_in_costs_the_same_queries_for_one_provider_as_for_ten(
+    client, admin, organiser, django_assert_num_queries
+):
+    from bookyourplace.accounts.models import SignInProvider
+
+    url = reverse("backoffice:council_sign_in_providers")
+
+    def add(n):
+        SignInProvider.objects.create(
+            organiser=organiser,
+            name=f"Council {n}",
+            issuer="https://login.example.org",
+            client_id="c",
+            client_secret="s",
+        )
+
+    add(0)
+    for_one = queries_of(client, url)
+    for n in range(1, 10):
+        add(n)
+
+    with django_assert_num_queries(for_one):
+        response = client.get(url)
+
+    assert "Sign in with Council 9" in text_of(response)

@@ -20,8 +20,8 @@ from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils import timezone
 
 from bookyourplace.accounts.api_tokens import create_token
-from bookyourplace.accounts.models import Role
-from bookyourplace.accounts.testing import make_person, sign_in_as
+from bookyourplace.accounts.models import Role, SignInProvider
+from bookyourplace.accounts.testing import make_passkey, make_person, sign_in_as
 from bookyourplace.attendance.services import add_walk_in
 from bookyourplace.bookings.check_in import check_in_token
 from bookyourplace.privacy.models import ErasureRequest
@@ -41,6 +41,15 @@ MATRIX = [
     ("account",                GET,  None,             200,   200,   200,   200,    403),
     ("two_factor_setup",       GET,  None,             200,   200,   200,   200,    200),  # one's own sign-in only
     ("recovery_codes",         GET,  None,             302,   302,   302,   302,    403),  # to Your account: no authenticator
+    ("passkey_added",          POST, None,             302,   302,   302,   302,    403),  # no passkey: to Your account
+    ("passkey_rename",         GET,  "passkey of colleague", 404, 404,  404,   404,    403),  # one's own passkeys only
+    ("passkey_remove",         GET,  "passkey of colleague", 404, 404,  404,   404,    403),
+    ("passkey_remove",         POST, "passkey of colleague", 404, 404,  404,   404,    403),
+    ("passkey_register_begin", POST, None,             200,   200,   200,   200,    403),  # JSON: a first passkey's options
+    ("passkey_register_complete", POST, None,          400,   400,   400,   400,    403),  # JSON: no ceremony begun
+    ("passkey_sign_in_begin",  POST, None,             200,   200,   200,   200,    403),
+    ("passkey_sign_in_complete", POST, None,           400,   400,   400,   400,    403),
+    ("passkey_js_catalog",     GET,  None,             200,   200,   200,   200,    403),  # the library's words
     ("programme_new",          GET,  None,             200,   200,   200,   403,    403),
     ("programme_import",       GET,  None,             200,   200,   200,   403,    403),
     ("programme_import",       POST, None,             200,   200,   200,   403,    403),  # nothing pasted: the form's error
@@ -117,6 +126,15 @@ MATRIX = [
     ("api_token_new",          POST, None,             200,   403,   403,   403,    403),  # empty: the form's errors
     ("api_token_revoke",       GET,  "API token",      200,   403,   403,   403,    403),  # the confirmation
     ("api_token_revoke",       POST, "API token",      302,   403,   403,   403,    403),
+    ("council_sign_in_providers", GET, None,           200,   403,   403,   403,    403),  # council sign-in
+    ("council_sign_in_provider_new", GET, None,        200,   403,   403,   403,    403),
+    ("council_sign_in_provider_new", POST, None,       200,   403,   403,   403,    403),  # empty: the form's errors
+    ("council_sign_in_provider", GET, "sign-in provider", 200, 403,  403,   403,    403),
+    ("council_sign_in_provider_edit", GET, "sign-in provider", 200, 403, 403, 403,   403),
+    ("council_sign_in_provider_edit", POST, "sign-in provider", 200, 403, 403, 403,  403),  # empty: the form's errors
+    ("council_sign_in_provider_check", POST, "sign-in provider", 302, 403, 403, 403, 403),  # says it cannot be read
+    ("council_sign_in_provider_remove", GET, "sign-in provider", 200, 403, 403, 403, 403),  # the confirmation
+    ("council_sign_in_provider_remove", POST, "sign-in provider", 302, 403, 403, 403, 403),
     ("webhooks",               GET,  None,             200,   403,   403,   403,    403),
     ("webhook_new",            GET,  None,             200,   403,   403,   403,    403),
     ("webhook_new",            POST, None,             200,   403,   403,   403,    403),  # empty: the form's errors
@@ -143,6 +161,18 @@ MATRIX = [
     ("privacy_notice_edit",    POST, None,             200,   403,   403,   403,    403),  # empty: the form's errors
     ("accessibility_statement_edit", GET, None,        200,   200,   200,   200,    403),
     ("accessibility_statement_edit", POST, None,       200,   403,   403,   403,    403),
+    # Organisations on the install: installation administrators (superusers) only, see test_organisations.py
+    ("organisations",          GET,  None,             403,   403,   403,   403,    403),
+    ("organisation_new",       GET,  None,             403,   403,   403,   403,    403),
+    ("organisation_new",       POST, None,             403,   403,   403,   403,    403),
+    ("organisation_edit",      GET,  "our organisation", 403, 403,   403,   403,    403),
+    ("organisation_edit",      POST, "organisation of X", 403, 403,  403,   403,    403),
+    ("organisation_administrator", GET, "our organisation", 403, 403, 403,  403,    403),
+    ("organisation_administrator", POST, "organisation of X", 403, 403, 403, 403,   403),
+    ("organisation_settings",  GET,  None,             200,   403,   403,   403,    403),  # its administrators
+    ("organisation_settings",  POST, None,             200,   403,   403,   403,    403),  # empty: the form's errors
+    ("organisation_switch",    GET,  None,             403,   403,   403,   403,    403),  # staff act for their own
+    ("organisation_switch",    POST, None,             403,   403,   403,   403,    403),
     ("coverage",               GET,  None,             200,   200,   200,   200,    403),  # organisations and counts
     ("coverage_follow_up_csv", GET,  None,             200,   200,   200,   200,    403),  # no personal data
     ("coverage_follow_up_xlsx", GET, None,             200,   200,   200,   200,    403),
@@ -228,6 +258,10 @@ MATRIX = [
     ("webhook_test",           POST, "endpoint at X",  404,   403,   403,   403,    403),
     ("webhook_delivery",       GET,  "webhook message at X", 404, 403, 403, 403,   403),
     ("webhook_resend",         POST, "webhook message at X", 404, 403, 403, 403,   403),
+    ("council_sign_in_provider", GET, "sign-in provider at X", 404, 403, 403, 403,  403),
+    ("council_sign_in_provider_edit", POST, "sign-in provider at X", 404, 403, 403, 403, 403),
+    ("council_sign_in_provider_check", POST, "sign-in provider at X", 404, 403, 403, 403, 403),
+    ("council_sign_in_provider_remove", POST, "sign-in provider at X", 404, 403, 403, 403, 403),
     ("api_token_revoke",       GET,  "API token at X", 404,   403,   403,   403,    403),
     ("api_token_revoke",       POST, "API token at X", 404,   403,   403,   403,    403),
 ]
@@ -235,15 +269,20 @@ MATRIX = [
 
 # Pages anyone may open, signed in or not: they are not in the matrix.
 PUBLIC = {"sign_in", "verify", "sign_out", "password_reset", "password_reset_sent", "password_reset_confirm"}
+# Council sign-in's start and the provider's return: before anyone is signed in.
+PUBLIC |= {"council_sign_in_start", "council_sign_in_callback"}
 
 # What each "about" is, as URL arguments.
 ARGUMENTS = {
     None: lambda w: {},
     "A": lambda w: {"programme_id": w["A"].pk},
+    "our organisation": lambda w: {"organiser_id": w["our organisation"].pk},
+    "organisation of X": lambda w: {"organiser_id": w["organisation of X"].pk},
     "session in A": lambda w: {"session_id": w["session in A"].pk},
     "booking in A": lambda w: {"booking_id": w["booking in A"].pk},
     "message in A": lambda w: {"message_id": w["message in A"].pk},
     "colleague": lambda w: {"member_id": w["colleague"].pk},
+    "passkey of colleague": lambda w: {"passkey_id": w["passkey of colleague"].pk},
     "X": lambda w: {"programme_id": w["X"].pk},
     "session in X": lambda w: {"session_id": w["session in X"].pk},
     "booking in X": lambda w: {"booking_id": w["booking in X"].pk},
@@ -261,6 +300,8 @@ ARGUMENTS = {
     },
     "API token": lambda w: {"token_id": w["API token"].pk},
     "API token at X": lambda w: {"token_id": w["API token at X"].pk},
+    "sign-in provider": lambda w: {"provider_id": w["sign-in provider"].pk},
+    "sign-in provider at X": lambda w: {"provider_id": w["sign-in provider at X"].pk},
     "walk-in in A": lambda w: {"session_id": w["session in A"].pk, "walk_in_id": w["walk-in in A"].pk},
     "mark in A": lambda w: {"session_id": w["session in A"].pk, "booking_id": w["booking in A"].pk},
     "mark in X": lambda w: {"session_id": w["session in X"].pk, "booking_id": w["booking in X"].pk},
@@ -329,11 +370,18 @@ def world(organiser, programme, make_session, attendee_details):
         world[f"question in {where}"] = Question.objects.create(
             programme=world[where], position=1, kind=Question.Kind.SHORT_TEXT, label="Your dietary requirements"
         )
+    # A colleague's passkey: nobody else renames or removes it (accounts/passkeys.py).
+    world["passkey of colleague"] = make_passkey(world["colleague"].user)
     # A report's table to download (reports: "sessions", "attendance"...).
     world["table"] = "sessions"
     # An API token of each organiser.
     for key, owner in (("API token", organiser), ("API token at X", elsewhere)):
         world[key], _secret = create_token(organiser=owner, name=key, scopes=[], expires_at=None, actor=SYSTEM)
+    # A council sign-in of each organiser (its issuer on a closed loopback port: never reached).
+    for key, owner in (("sign-in provider", organiser), ("sign-in provider at X", elsewhere)):
+        world[key] = SignInProvider.objects.create(
+            organiser=owner, name=key, issuer="http://127.0.0.1:9", client_id="c", client_secret="s"
+        )
     # A webhook endpoint of each organiser, with a message it failed to take.
     for key, owner in (("endpoint", organiser), ("endpoint at X", elsewhere)):
         world[key] = Endpoint.objects.create(
@@ -356,6 +404,7 @@ def world(organiser, programme, make_session, attendee_details):
         organiser_id = booking.session.programme.organiser_id
         ask_for_erasure(email=booking.email, organiser_id=organiser_id, programme_id=None, actor=SYSTEM)
         world[f"erasure request in {where}"] = ErasureRequest.objects.get(organiser_id=organiser_id)
+    world["our organisation"], world["organisation of X"] = organiser, elsewhere
     return world
 
 

@@ -12,7 +12,6 @@ import secrets
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -21,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from bookyourplace.accounts import api_tokens, permissions
 from bookyourplace.accounts.models import ApiScope, ApiToken
-from bookyourplace.backoffice.access import require, staff_required
+from bookyourplace.backoffice.access import acting_organiser_or_404, require, staff_required
 from bookyourplace.core.forms import GovukForm
 from bookyourplace.privacy.services import actor_for
 from bookyourplace.programmes.models import Organiser, Session
@@ -127,11 +126,8 @@ class ApiTokenForm(GovukForm):
 
 
 def _organiser(request) -> Organiser:
-    """The organiser whose tokens the page shows and creates (an administrator has one)."""
-    organiser = permissions.organisers_for(request.user).first()
-    if organiser is None:
-        raise Http404("No organiser")
-    return organiser
+    """The organiser whose tokens the page shows and creates: the one this person acts for."""
+    return acting_organiser_or_404(request)
 
 
 @staff_required
@@ -220,9 +216,7 @@ def api_token_revoke(request, token_id):
     """GET asks to confirm; POST revokes: anything using the token is refused from then on."""
     require(permissions.can_manage_integrations(request.user))
     token = get_object_or_404(
-        ApiToken.objects.filter(organiser__in=permissions.organisers_for(request.user)).select_related(
-            "created_by", "revoked_by"
-        ),
+        ApiToken.objects.filter(organiser=acting_organiser_or_404(request)).select_related("created_by", "revoked_by"),
         pk=token_id,
     )
     if request.method == "POST":

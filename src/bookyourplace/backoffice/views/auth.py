@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from bookyourplace.accounts import passkeys
 from bookyourplace.accounts import services as accounts
 from bookyourplace.accounts.errors import TwoFactorError
 from bookyourplace.backoffice.access import safe_next, staff_required, to_code_step
@@ -105,14 +106,32 @@ class SignInCodeForm(CodeForm):
         ),
         error_messages={"required": gettext_lazy("Enter the 6-digit code from your authenticator app")},
     )
+    wrong_code = gettext_lazy(
+        "That code is wrong or has expired. Enter the code the app shows now, or a recovery code you have not used"
+    )
+
+
+class RecoveryCodeForm(SignInCodeForm):
+    """The code step of an account whose only second factor is a passkey, for when it is not at hand."""
+
+    code = forms.CharField(
+        label=gettext_lazy("Recovery code"),
+        help_text=gettext_lazy("One of the recovery codes you were given when you added your passkey."),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "class": "govuk-input--width-10"}),
+        error_messages={"required": gettext_lazy("Enter one of your recovery codes")},
+    )
+    wrong_code = gettext_lazy("That recovery code is wrong or has already been used. Enter one you have not used")
 
 
 @login_required
 def verify(request):
-    """The second step of signing in: a code from the authenticator app."""
+    """The second step of signing in: a code from the authenticator app, or a passkey
+    (accounts/passkeys.py; its button is answered by backoffice/views/passkeys.py)."""
     if not accounts.has_authenticator(request.user):
         return redirect(safe_next(request))
-    form = SignInCodeForm(request.POST or None)
+    has_app, has_passkey = passkeys.has_authenticator_app(request.user), passkeys.has_passkey(request.user)
+    form = (RecoveryCodeForm if has_passkey and not has_app else SignInCodeForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = accounts.verify_sign_in_code(
             user=request.user, code=form.cleaned_data["code"], actor=actor_for(request)
@@ -120,13 +139,8 @@ def verify(request):
         if device is not None:
             otp_login(request, device)
             return redirect(safe_next(request))
-        form.add_error(
-            "code",
-            _(
-                "That code is wrong or has expired. Enter the code the app shows now, or a recovery code you have not used"
-            ),
-        )
-    return render(request, "backoffice/verify.html", {"form": form})
+        form.add_error("code", form.wrong_code)
+    return render(request, "backoffice/verify.html", {"form": form, "has_app": has_app, "has_passkey": has_passkey})
 
 
 @login_required

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from bookyourplace.accounts import permissions
 from bookyourplace.backoffice import errors
-from bookyourplace.backoffice.access import require, staff_required
+from bookyourplace.backoffice.access import organiser_for, require, staff_required
 from bookyourplace.core.errors import DomainError
 from bookyourplace.core.forms import CheckboxField, DatePicker, GovukForm, whole_number_field
 from bookyourplace.privacy.services import actor_for
@@ -50,7 +50,7 @@ def _organiser(request):
         organiser = organisers.filter(pk=int(chosen)).first()
         if organiser is not None:
             return organiser
-    organiser = organisers.first()
+    organiser = organiser_for(request)
     require(organiser is not None)
     return organiser
 

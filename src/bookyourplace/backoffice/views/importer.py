@@ -24,7 +24,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from bookyourplace.accounts import permissions, programme_teams
 from bookyourplace.backoffice import errors
-from bookyourplace.backoffice.access import programme_for, require, staff_required
+from bookyourplace.backoffice.access import organiser_for, programme_for, require, staff_required
 from bookyourplace.backoffice.views.programmes import ProgrammeForm
 from bookyourplace.backoffice.views.sessions import SessionForm
 from bookyourplace.backoffice.views.teams_import import InMemoryReportHandler
@@ -185,7 +185,10 @@ def _step_one(request, form):
 def programme_import(request):
     require(permissions.can_create_programmes(request.user))
     if request.method != "POST":
-        return _step_one(request, FlyerForm(user=request.user, initial={"capacity": DEFAULT_PLACES}))
+        return _step_one(
+            request,
+            FlyerForm(user=request.user, initial={"capacity": DEFAULT_PLACES, "organiser": organiser_for(request)}),
+        )
     handler = InMemoryReportHandler(request, max_bytes=settings.BYP_FLYER_MAX_BYTES)
     request.upload_handlers = [handler]
     return _read(request, handler)

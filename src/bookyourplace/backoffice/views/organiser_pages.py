@@ -5,13 +5,12 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bookyourplace.accounts import permissions
-from bookyourplace.backoffice.access import require, staff_required
+from bookyourplace.backoffice.access import acting_organiser_or_404, require, staff_required
 from bookyourplace.core.forms import CheckboxField, DatePicker, GovukForm, whole_number_field
 from bookyourplace.privacy.services import actor_for
 from bookyourplace.programmes import organiser_pages
@@ -172,10 +171,7 @@ class AccessibilityStatementForm(GovukForm):
 
 
 def _organiser(request) -> Organiser:
-    organiser = permissions.organisers_for(request.user).first()
-    if organiser is None:
-        raise Http404("No organiser")
-    return organiser
+    return acting_organiser_or_404(request)
 
 
 def _edit_page(request, *, instance, form_class, fields, save, template, done_message):

@@ -12,7 +12,7 @@ from bookyourplace.accounts import permissions
 from bookyourplace.accounts import services as accounts
 from bookyourplace.accounts.models import ROLE_HINTS, Role, StaffMember
 from bookyourplace.backoffice import errors
-from bookyourplace.backoffice.access import require, staff_required
+from bookyourplace.backoffice.access import organiser_for, require, staff_required
 from bookyourplace.core.errors import DomainError
 from bookyourplace.core.forms import GovukForm
 from bookyourplace.privacy.services import actor_for
@@ -82,7 +82,9 @@ class PersonForm(RoleForm):
 
 
 def _organisers(request):
-    return permissions.organisers_for(request.user)
+    """The organisation this person acts for (its people only; others' are 404)."""
+    organiser = organiser_for(request)
+    return Organiser.objects.filter(pk=organiser.pk if organiser else None)
 
 
 def _member_for(request, member_id: int) -> StaffMember:

@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bookyourplace.accounts import permissions, programme_teams
-from bookyourplace.backoffice.access import programme_for, require, staff_required
+from bookyourplace.backoffice.access import (
+    can_switch_organisation,
+    organiser_for,
+    programme_for,
+    require,
+    staff_required,
+)
 from bookyourplace.bookings.availability import add_booking_counts
 from bookyourplace.core.forms import DatePicker, GovukForm
 from bookyourplace.privacy.services import actor_for
@@ -24,6 +30,9 @@ from bookyourplace.programmes.models import Programme, Session
 def dashboard(request):
     show_archived = request.GET.get("archived") == "1"
     programmes = permissions.programmes_for(request.user).select_related("organiser").order_by("-created_at")
+    if can_switch_organisation(request):
+        # An installation administrator sees the organisation they act for (the header changes it).
+        programmes = programmes.filter(organiser=organiser_for(request))
     programmes = programmes if show_archived else programmes.exclude(status=Programme.Status.ARCHIVED)
     programmes = list(
         programmes.prefetch_related(Prefetch("sessions", queryset=Session.objects.order_by("starts_at", "pk")))
@@ -63,7 +72,7 @@ def programme_new(request):
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         programme = programme_teams.create_programme_as(
-            user=request.user, actor=actor_for(request), **form.cleaned_data
+            user=request.user, organiser=organiser_for(request), actor=actor_for(request), **form.cleaned_data
         )
         messages.success(request, _("Programme created as a draft. Add its sessions, then publish it."))
         return redirect("backoffice:programme", programme_id=programme.pk)

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from bookyourplace.accounts import permissions
 from bookyourplace.backoffice import errors
-from bookyourplace.backoffice.access import require, staff_required
+from bookyourplace.backoffice.access import organiser_for, require, staff_required
 from bookyourplace.core.errors import DomainError
 from bookyourplace.core.forms import GovukForm
 from bookyourplace.privacy.services import actor_for, record
+from bookyourplace.programmes.models import Organiser
 from bookyourplace.webhooks import endpoints, events, services
 from bookyourplace.webhooks.models import Delivery, Endpoint
 
@@ -81,7 +82,9 @@ def _posted(request):
 
 
 def _organisers(request):
-    return permissions.organisers_for(request.user)
+    """The organisation this person acts for (its endpoints only; others' are 404)."""
+    organiser = organiser_for(request)
+    return Organiser.objects.filter(pk=organiser.pk if organiser else None)
 
 
 def _endpoint_for(request, endpoint_id: int) -> Endpoint:
@@ -215,6 +218,8 @@ def webhook_test(request, endpoint_id):
 @require_POST
 def webhook_resend(request, endpoint_id, delivery_id):
     endpoint = _endpoint_for(request, endpoint_id)
+    # A message of no endpoint of ours is not found, as on its page (not "cannot be sent again").
+    get_object_or_404(endpoint.deliveries, pk=delivery_id)
     try:
         services.resend(delivery_id=delivery_id, endpoint=endpoint, actor=actor_for(request))
     except DomainError as refusal:

@@ -52,6 +52,7 @@ def test_every_model_with_a_personal_field_is_covered_by_a_holder():
 def test_each_app_that_holds_people_registers_its_holder():
     assert [holder.name for holder in holders()] == [
         "bookings",
+        "sign_in_links",
         "emails",
         "webhook_deliveries",
         "walk_ins",

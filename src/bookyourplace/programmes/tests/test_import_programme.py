@@ -249,4 +249,16 @@ def test_load_demo_run_twice_changes_nothing_the_second_time():
 
     # Assert
     assert "already loaded" in output
-    assert (Programme.objects.count(), Session.objects.count(), Organiser.objects.count()) == (2, 12, 1)
+    assert (Programme.objects.count(), Session.objects.count(), Organiser.objects.count()) == (3, 14, 2)
+
+
+@pytest.mark.django_db
+def test_load_demo_adds_a_second_organisation_with_its_own_published_programme():
+    run("load_demo")
+
+    partner = Programme.objects.get(slug="warwickshire-safeguarding-demo")
+    assert partner.organiser.name == "Warwickshire Safeguarding Partnership"
+    assert partner.organiser.brand_colour == "#5a2d82"
+    assert partner.is_published
+    assert partner.sessions.count() == 2
+    assert all(session.starts_at > timezone.now() for session in partner.sessions.all())

@@ -52,7 +52,8 @@ def test_no_next_leads_off_the_site_at_any_step(client, person, device, elsewher
 
 
 @pytest.mark.parametrize("elsewhere", ELSEWHERE)
-def test_the_sign_in_page_does_not_carry_a_next_that_leads_off_the_site(client, elsewhere):
+def test_the_sign_in_page_does_not_carry_a_next_that_leads_off_the_site(client, db, elsewhere):
+    # The page reads the database: its council sign-in buttons.
     page = client.get(reverse("backoffice:sign_in") + "?" + urlencode({"next": elsewhere}))
 
     assert re.search(r'name="next" value="([^"]*)"', page.content.decode()).group(1) == ""

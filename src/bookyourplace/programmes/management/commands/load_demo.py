@@ -1,4 +1,5 @@
-"""manage.py load_demo: the Coventry Prevent Week flyer, plus a bookable copy for next year.
+"""manage.py load_demo: the Coventry Prevent Week flyer, plus a bookable copy for next year,
+and a second, small organisation with a programme of its own (several organisations on one site).
 
 The original (January 2026) shows a real partnership's programme as it was published; the
 copy lands in the year after this one, so whoever tries the demo can always book a place.
@@ -29,6 +30,12 @@ SMALL_SESSION_CAPACITY = 3
 JOINING_URL = "https://teams.microsoft.com/l/meetup-join/demo-{pk}"
 JOINING_INSTRUCTIONS = "Join from a quiet, private space. Cameras on, please; the session is not recorded."
 FRIARGATE_ADDRESS = "One Friargate, Coventry CV1 2GN"
+PARTNER_SLUG = "warwickshire-safeguarding-demo"
+PARTNER_SESSIONS = (
+    # (weeks from now, start hour, title, delivery)
+    (5, 10, "Safeguarding Adults: the Basics", Session.Delivery.ONLINE),
+    (6, 14, "County Lines and Exploitation", Session.Delivery.IN_PERSON),
+)
 
 
 class Command(BaseCommand):
@@ -41,10 +48,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             original = _import_original(_organiser())
             demo = _copy_for_next_year(original)
+            partner = _second_organisation()
             # The details added after the import and the copy show on the public pages.
-            for programme in (original, demo):
+            for programme in (original, demo, partner):
                 programme_changed(programme.pk)
-        for programme in (original, demo):
+        for programme in (original, demo, partner):
             self.stdout.write(self.style.SUCCESS(f"Loaded {programme_summary(programme)}"))
             for session in programme.sessions.all():
                 self.stdout.write(f"  {session_line(session)}")
@@ -97,3 +105,44 @@ def _add_joining_details(programme: Programme) -> None:
         else:
             session.address = FRIARGATE_ADDRESS
         session.save(update_fields=["joining_url", "joining_instructions", "address"])
+
+
+def _second_organisation() -> Programme:
+    """Warwickshire's own programme, in its own colour and under its own email sender."""
+    organiser, _created = Organiser.objects.get_or_create(
+        slug="warwickshire",
+        defaults={
+            "name": "Warwickshire Safeguarding Partnership",
+            "contact_email": "safeguarding@warwickshire.example",
+            "brand_colour": "#5a2d82",
+            "email_sender_name": "Warwickshire Safeguarding",
+            "email_sign_off": "With best wishes,\nthe Warwickshire Safeguarding training team",
+        },
+    )
+    programme = Programme.objects.create(
+        organiser=organiser,
+        title="Warwickshire Safeguarding Briefings (Demo)",
+        slug=PARTNER_SLUG,
+        summary="Short briefings for everyone who works with children and adults in Warwickshire.",
+        status=Programme.Status.PUBLISHED,
+        **organiser.programme_defaults(),
+    )
+    today = timezone.localdate()
+    for weeks, hour, title, delivery in PARTNER_SESSIONS:
+        day = today + dt.timedelta(weeks=weeks)
+        starts = dt.datetime.combine(day, dt.time(hour), tzinfo=programme.tz)
+        online = delivery == Session.Delivery.ONLINE
+        Session.objects.create(
+            programme=programme,
+            title=title,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+            delivery=delivery,
+            platform="Microsoft Teams" if online else "",
+            joining_url=JOINING_URL.format(pk=f"warwickshire-{weeks}") if online else "",
+            joining_instructions=JOINING_INSTRUCTIONS if online else "",
+            venue="" if online else "Shire Hall",
+            address="" if online else "Market Place, Warwick CV34 4RR",
+            capacity=IN_PERSON_CAPACITY,
+        )
+    return programme

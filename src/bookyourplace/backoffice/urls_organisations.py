@@ -1,0 +1,16 @@
+from django.urls import path
+
+from bookyourplace.backoffice.views import organisations
+
+urlpatterns = [
+    path("organisations/", organisations.organisation_list, name="organisations"),
+    path("organisations/new/", organisations.organisation_new, name="organisation_new"),
+    path("organisations/<id:organiser_id>/", organisations.organisation_edit, name="organisation_edit"),
+    path(
+        "organisations/<id:organiser_id>/administrator/",
+        organisations.organisation_administrator,
+        name="organisation_administrator",
+    ),
+    path("organisation/settings/", organisations.organisation_settings, name="organisation_settings"),
+    path("organisation/change/", organisations.organisation_switch, name="organisation_switch"),
+]
