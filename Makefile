@@ -1,6 +1,8 @@
 # Book Your Place. `make run` to try it, `make test` to check it, `make serve` in production.
 SHELL := /bin/bash
 PORT ?= 8000
+# The demo council's own sign-in provider (a test OpenID Connect provider on loopback).
+COUNCIL_PORT ?= 8765
 VENV := .venv
 PY := $(VENV)/bin/python
 # pip-tools and pip-audit for `make lock` and `make audit`, apart from the service's own packages.
@@ -74,9 +76,10 @@ demo: migrate
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py load_demo_past_week
 	DEBUG=1 $(PY) manage.py demo_organiser > var/organiser-login.txt
+	DEBUG=1 $(PY) manage.py demo_council_sign_in --issuer http://127.0.0.1:$(COUNCIL_PORT) > var/council-people.txt
 
 run: demo
-	@PORT=$(PORT) scripts/run-dev.sh
+	@PORT=$(PORT) COUNCIL_PORT=$(COUNCIL_PORT) scripts/run-dev.sh
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \

@@ -11,7 +11,12 @@ $PY manage.py db_worker --queue-name '*' --interval 0.5 >var/worker.log 2>&1 &
 worker=$!
 $PY manage.py runserver "127.0.0.1:${PORT:-8000}" --noreload &
 web=$!
-stop() { kill "$web" "$worker" 2>/dev/null || true; wait 2>/dev/null || true; echo; echo "Stopped the web server and the worker."; }
+# The demo council's sign-in provider: who it offers is what `manage.py demo_council_sign_in` printed.
+# shellcheck disable=SC2046
+$PY -m bookyourplace.core.testing.oidc_provider --port "${COUNCIL_PORT:-8765}" $(cat var/council-people.txt 2>/dev/null) \
+  >var/council-provider.log 2>&1 &
+council=$!
+stop() { kill "$web" "$worker" "$council" 2>/dev/null || true; wait 2>/dev/null || true; echo; echo "Stopped the web server, the worker and the demo council's sign-in."; }
 trap stop INT TERM EXIT
 
 sleep 2
@@ -24,6 +29,10 @@ cat <<MSG
   After a session: in the back office, "Coventry Prevent Week (Demo, last week)";
                  a Teams attendance report to import is in var/demo/
   Back office:   ${SITE_URL}/backoffice/   sign in with $(cat var/organiser-login.txt)
+                 or "Sign in with Coventry City Council account (demo)": the demo council's own
+                 sign-in page (port ${COUNCIL_PORT:-8765}) offers sam.jones@ (an administrator by
+                 group), alex.khan@ (an organiser) and pat.lee@ (no role: refused)
+  Your bookings: ${SITE_URL}/my-bookings/   the sign-in link arrives in var/mail/
   Emails:        kept as files in var/mail/ (nothing is really sent); the worker's log is var/worker.log
 
   Press Ctrl-C to stop.

@@ -25,11 +25,19 @@ from bookyourplace.core.testing import Clock
 # (pytest_plugins may only be set in the root conftest, so they are imported instead).
 from bookyourplace.core.testing.browser import browser, page  # noqa: F401
 from bookyourplace.core.testing.live_server import booking_server  # noqa: F401
-from bookyourplace.core.testing.oidc_provider import oidc_provider  # noqa: F401
+from bookyourplace.core.testing.oidc_provider import OidcProvider
 from bookyourplace.core.testing.smtp import refusing_smtp_server, smtp_server, stopped_smtp_server  # noqa: F401
 from bookyourplace.programmes.models import Organiser, Programme, Session
 from bookyourplace.programmes.page_version import programme_changed
 from bookyourplace.webhooks.testing import webhook_receiver  # noqa: F401
+
+
+@pytest.fixture
+def oidc_provider():
+    """A real OpenID Connect provider on loopback for this test (core/testing/oidc_provider.py)."""
+    provider = OidcProvider().start()
+    yield provider
+    provider.stop()
 
 
 @pytest.fixture

@@ -4,9 +4,12 @@ and our server's own requests to the provider's token, JWKS and userinfo endpoin
 
 Who gets in and with which role, and every way a token or an answer can be wrong."""
 
+from io import StringIO
+
 import pytest
 import requests
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -14,7 +17,7 @@ from bookyourplace.accounts.council_sign_in import REFUSED
 from bookyourplace.accounts.models import Role, SignInProvider, StaffMember
 from bookyourplace.accounts.testing import make_person
 from bookyourplace.core.testing import text_of
-from bookyourplace.core.testing.oidc_provider import CLIENT_ID, CLIENT_SECRET, Person
+from bookyourplace.core.testing.oidc_provider import CLIENT_ID, CLIENT_SECRET, Person, person_from
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.programmes.models import Organiser
 
@@ -435,3 +438,29 @@ def test_the_code_and_state_never_reach_the_logs():
     line = mask_secrets('"GET /backoffice/sign-in/council/callback/?code=Zx81-secret&state=Qm2state HTTP/1.1" 302')
 
     assert "Zx81-secret" not in line and "Qm2state" not in line and "/council/callback/" in line
+
+
+def test_the_demo_councils_sign_in_works_as_make_run_sets_it_up(client, organiser, oidc_provider):
+    """`make run`: demo_council_sign_in gives the demo organiser a council sign-in and prints
+    who the provider offers; each of them signs in (or is refused) as the README says."""
+    for _ in range(2):  # run again by every `make run`: still one provider
+        out = StringIO()
+        call_command("demo_council_sign_in", issuer=oidc_provider.issuer, stdout=out)
+    assert SignInProvider.objects.filter(organiser=organiser).count() == 1
+    oidc_provider.people = [person_from(text) for text in out.getvalue().split("--person") if text.strip()]
+    oidc_provider.ask_who = True
+    provider = SignInProvider.objects.get(organiser=organiser)
+
+    def choose(email):
+        page = requests.get(start(client, provider).url, timeout=10)
+        assert email in page.text  # the provider's page offers the demo's people
+        return requests.get(start(client, provider).url + f"&chosen={email}", allow_redirects=False, timeout=10)
+
+    client.get(choose("sam.jones@coventry.example").headers["Location"])
+    assert is_signed_in(client)
+    assert StaffMember.objects.get(user__email="sam.jones@coventry.example").role == Role.ADMINISTRATOR
+
+    client.logout()
+    refused = client.get(choose("pat.lee@coventry.example").headers["Location"])
+    assert "no role" in text_of(refused)
+    assert not is_signed_in(client)

@@ -1,7 +1,7 @@
 """A small, real OpenID Connect provider on loopback, for the tests of council sign-in.
 
 It speaks plain HTTP on 127.0.0.1 in a thread, signs ID tokens with its own RSA key (RS256,
-joserfc) and publishes it: the discovery document, /authorize (approves at once as the person
+PyJWT and cryptography, which sign-in itself uses) and publishes it: the discovery document, /authorize (approves at once as the person
 the test set, or shows a tiny page to choose one), /token (checks the client's id and secret,
 the code, the redirect URI and the PKCE verifier), /jwks and /userinfo. Our server reaches it
 over a real connection, as it would a council's Entra ID.
@@ -10,8 +10,9 @@ Each test sets who signs in (`provider.person`) and can make it misbehave: a tok
 audience, one already expired, one signed with a key it does not publish, another nonce or
 issuer, or answering "access_denied".
 
-Also runnable on its own for trying council sign-in by hand (`python -m
-bookyourplace.core.testing.oidc_provider --email you@example.org --groups admins`).
+Also runnable on its own, for trying council sign-in by hand: `make run` starts it as the demo
+council's provider (`python -m bookyourplace.core.testing.oidc_provider --person
+email=group,group ...`), whose page lets you choose who signs in. Never in production.
 """
 
 import base64
@@ -25,9 +26,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import pytest
-from joserfc import jwt
-from joserfc.jwk import RSAKey
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 HOST = "127.0.0.1"
 CLIENT_ID = "book-your-place"
@@ -61,10 +61,11 @@ class Grant:
 class OidcProvider:
     def __init__(self, *, port: int = 0, client_id: str = CLIENT_ID, client_secret: str = CLIENT_SECRET):
         self.client_id, self.client_secret = client_id, client_secret
-        self.key = RSAKey.generate_key(2048, parameters={"kid": "signing-1", "use": "sig", "alg": "RS256"})
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         # Same key id, another key: what a forged token would be signed with.
-        self.other_key = RSAKey.generate_key(2048, parameters={"kid": "signing-1"})
+        self.other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.person = Person()
+        self.people: list[Person] = []  # offered on the page that asks who signs in (the demo)
         self.misbehave: str | None = None
         self.ask_who = False  # /authorize shows a page to choose the person instead of approving at once
         self.grants: dict[str, Grant] = {}
@@ -103,7 +104,8 @@ class OidcProvider:
         }
 
     def jwks(self) -> dict:
-        return {"keys": [self.key.as_dict(private=False)]}
+        public = jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
+        return {"keys": [{**public, "kid": "signing-1", "use": "sig", "alg": "RS256"}]}
 
     def claims_of(self, person: Person) -> dict:
         claims = {
@@ -140,7 +142,7 @@ class OidcProvider:
             claims["nonce"] = "not-the-nonce-you-sent"
         elif self.misbehave == "wrong_issuer":
             claims["iss"] = "https://login.example.org/someone-else"
-        return jwt.encode({"alg": "RS256", "kid": "signing-1", "typ": "JWT"}, claims, key)
+        return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "signing-1", "typ": "JWT"})
 
     def authorize(self, query: dict) -> tuple[int, dict, bytes]:
         """Approve as `self.person` (or the person chosen on the page), back to the redirect URI."""
@@ -154,7 +156,8 @@ class OidcProvider:
         if self.ask_who and not query.get("chosen"):
             return 200, {"Content-Type": "text/html; charset=utf-8"}, self._choose_page(query)
         if query.get("chosen"):
-            person = Person(email=query["chosen"], groups=self.person.groups)
+            offered = {p.email: p for p in self.people}
+            person = offered.get(query["chosen"]) or Person(email=query["chosen"], groups=self.person.groups)
         code = secrets.token_urlsafe(24)
         self.grants[code] = Grant(
             client_id=query["client_id"],
@@ -171,10 +174,16 @@ class OidcProvider:
         hidden = "".join(
             f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in query.items()
         )
+        offered = "".join(
+            f'<li><button type="submit" name="chosen" value="{html.escape(p.email)}">{html.escape(p.email)}</button>'
+            f" (groups: {html.escape(', '.join(p.groups) or 'none')})</li>"
+            for p in self.people
+        )
+        choose = f"<p>Sign in as:</p><ul>{offered}</ul><p>Or type an address:</p>" if offered else ""
         return (
             '<!DOCTYPE html><html lang="en"><head><title>Test sign-in</title></head><body><main>'
             "<h1>Test sign-in</h1>"
-            f'<form method="get" action="/authorize">{hidden}'
+            f'<form method="get" action="/authorize">{hidden}{choose}'
             '<label for="chosen">Email address</label>'
             f'<input id="chosen" name="chosen" type="email" value="{html.escape(self.person.email)}">'
             '<button type="submit">Continue</button></form></main></body></html>'
@@ -257,12 +266,10 @@ def _handler(provider: OidcProvider):
     return Handler
 
 
-@pytest.fixture
-def oidc_provider():
-    """A real OpenID Connect provider on loopback for this test (see the module's docstring)."""
-    provider = OidcProvider().start()
-    yield provider
-    provider.stop()
+def person_from(text: str) -> Person:
+    """ "email=group,group" (or just "email") as a Person."""
+    email, _equals, groups = text.partition("=")
+    return Person(email=email.strip(), groups=[g.strip() for g in groups.split(",") if g.strip()])
 
 
 if __name__ == "__main__":
@@ -270,11 +277,12 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(description="A test OpenID Connect provider on 127.0.0.1 (never in production).")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--email", default=Person().email)
-    parser.add_argument("--groups", nargs="*", default=[])
+    parser.add_argument("--person", action="append", default=[], help="email=group,group: offered on its page")
     arguments = parser.parse_args()
     local = OidcProvider(port=arguments.port)
-    local.person = Person(email=arguments.email, groups=arguments.groups)
+    local.people = [person_from(text) for text in arguments.person]
+    if local.people:
+        local.person = local.people[0]
     local.ask_who = True
-    print(f"Issuer {local.issuer}, client ID {CLIENT_ID}, client secret {CLIENT_SECRET}")
+    print(f"Issuer {local.issuer}, client ID {CLIENT_ID}, client secret {CLIENT_SECRET}", flush=True)
     local._server.serve_forever()
