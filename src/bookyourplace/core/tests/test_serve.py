@@ -73,7 +73,7 @@ def test_make_serve_answers_healthz_then_readyz_and_reports_metrics_and_json_log
     proxied = {"Host": "bookings.example.org", "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
     try:
         # Act and assert: up first, then ready once the worker's first run has beaten
-        wait_for(lambda: get(port, "/healthz")[0] == 200, seconds=120, service=service, log_path=log_path)
+        wait_for(lambda: get(port, "/healthz")[0] == 200, seconds=300, service=service, log_path=log_path)
         wait_for(lambda: get(port, "/readyz")[0] == 200, seconds=90, service=service, log_path=log_path)
         status, _, body = get(port, "/readyz")
         assert json.loads(body)["checks"]["worker"]["ok"] is True

@@ -119,7 +119,7 @@ def test_make_serve_access_log_shows_manage_urls_masked(tmp_path):
             ["scripts/serve.sh"], cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300  # a fresh database is migrated first: slow on a busy machine
         while True:
             assert service.poll() is None, log_path.read_text()
             try:
