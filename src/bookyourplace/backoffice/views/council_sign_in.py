@@ -185,7 +185,7 @@ class ProviderForm(GovukForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=False),
     )
     email_domains = forms.CharField(
-        label=gettext_lazy("Email domains allowed (optional)"),
+        label=gettext_lazy("Email domains allowed"),
         help_text=gettext_lazy("One a line, for example coventry.gov.uk. Leave empty to allow any."),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),

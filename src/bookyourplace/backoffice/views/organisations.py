@@ -98,14 +98,14 @@ class OrganisationForm(GovukForm):
         autocomplete="off",
     )
     email_sender_name = _text(
-        gettext_lazy("Email sender name (optional)"),
+        gettext_lazy("Email sender name"),
         max_length=100,
         required=False,
         help_text=gettext_lazy("The name attendees see their emails come from. Leave it empty to use the name."),
         too_long=gettext_lazy("The sender name must be 100 characters or fewer"),
     )
     reply_to_email = _email(
-        gettext_lazy("Reply-to address (optional)"),
+        gettext_lazy("Reply-to address"),
         required=False,
         help_text=gettext_lazy("Where attendees’ replies to its emails go. Leave it empty to use the contact email."),
     )
@@ -116,7 +116,7 @@ class SettingsForm(GovukForm):
     email_sender_name = OrganisationForm.base_fields["email_sender_name"]
     reply_to_email = OrganisationForm.base_fields["reply_to_email"]
     email_sign_off = forms.CharField(
-        label=gettext_lazy("Email sign-off (optional)"),
+        label=gettext_lazy("Email sign-off"),
         required=False,
         max_length=1000,
         help_text=gettext_lazy(
