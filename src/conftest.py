@@ -27,6 +27,7 @@ from bookyourplace.core.testing.browser import browser, page  # noqa: F401
 from bookyourplace.core.testing.live_server import booking_server  # noqa: F401
 from bookyourplace.core.testing.oidc_provider import OidcProvider
 from bookyourplace.core.testing.smtp import refusing_smtp_server, smtp_server, stopped_smtp_server  # noqa: F401
+from bookyourplace.notifications.testing import fake_notify  # noqa: F401
 from bookyourplace.programmes.models import Organiser, Programme, Session
 from bookyourplace.programmes.page_version import programme_changed
 from bookyourplace.webhooks.testing import webhook_receiver  # noqa: F401

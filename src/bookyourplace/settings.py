@@ -94,7 +94,8 @@ MIDDLEWARE = [
     # Answers for the public programme and session pages it holds before the rest runs.
     "bookyourplace.public.page_cache.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # English or Welsh (the switch's cookie, else the browser's); the back office and API in English.
+    "bookyourplace.core.languages.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -399,6 +400,8 @@ LOGGING = {
 BYP_FEW_PLACES_LEFT = env.int("BYP_FEW_PLACES_LEFT", default=5)
 # How long a worker may hold emails it claimed before another worker takes them back.
 BYP_EMAIL_CLAIM_LEASE_SECONDS = env.int("BYP_EMAIL_CLAIM_LEASE_SECONDS", default=120)
+# GOV.UK Notify's API, for organisations that send by Notify (tests point it at a fake).
+BYP_NOTIFY_BASE_URL = env.str("BYP_NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
 # A person asking again for their manage link gets at most one email in this many seconds.
 BYP_MANAGE_LINK_RESEND_SECONDS = env.int("BYP_MANAGE_LINK_RESEND_SECONDS", default=300)
 # "See all my bookings": how long an emailed sign-in link may be used (once), and how long

@@ -6,6 +6,7 @@ from django_otp.admin import OTPAdminSite
 
 from bookyourplace.accounts.services import session_is_verified
 from bookyourplace.core.converters import IdConverter
+from bookyourplace.core.languages import choose_language
 
 register_converter(IdConverter, "id")
 
@@ -37,6 +38,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("backoffice/", include("bookyourplace.backoffice.urls")),
     path("api/", include("bookyourplace.api.urls")),
+    path("language/<str:language>/", choose_language, name="choose_language"),
     path("", include("bookyourplace.public.urls")),
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookyourplace.backoffice.views import organisations
+from bookyourplace.backoffice.views import email_sending, organisations
 
 urlpatterns = [
     path("organisations/", organisations.organisation_list, name="organisations"),
@@ -12,5 +12,7 @@ urlpatterns = [
         name="organisation_administrator",
     ),
     path("organisation/settings/", organisations.organisation_settings, name="organisation_settings"),
+    path("organisation/email-sending/", email_sending.email_sending, name="email_sending"),
+    path("organisation/email-sending/test/", email_sending.email_sending_test, name="email_sending_test"),
     path("organisation/change/", organisations.organisation_switch, name="organisation_switch"),
 ]

@@ -7,11 +7,12 @@ class BookingsConfig(AppConfig):
 
     def ready(self) -> None:
         # Delivery knows no bookings: tell it how emails about a booking are written.
-        from bookyourplace.bookings.email_content import BOOKING_EMAILS
+        from bookyourplace.bookings.email_content import BOOKING_EMAILS, TEXT_REMINDER_KINDS, TEXT_REMINDERS
         from bookyourplace.bookings.models import Booking
         from bookyourplace.notifications.composing import register_composer
 
         register_composer(Booking, BOOKING_EMAILS)
+        register_composer(Booking, TEXT_REMINDERS, kinds=TEXT_REMINDER_KINDS)
 
         # What a booking holds about a person, for retention, subject access and erasure.
         from bookyourplace.bookings.personal_data import HOLDER, SIGN_IN_LINKS_HOLDER

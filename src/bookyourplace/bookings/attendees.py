@@ -16,6 +16,10 @@ class AttendeeDetails:
     job_title: str
     access_needs: str = ""
     line_manager_email: str = ""
+    mobile_number: str = ""  # +447..., normalised (bookings/mobile_numbers.py)
+    text_reminder_wanted: bool = False
+    # The language they booked in (settings.LANGUAGES; empty: the site's): their emails' language.
+    language: str = ""
 
 
 # Line and paragraph separators are not Cc/Cf but break lines all the same.

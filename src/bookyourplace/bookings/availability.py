@@ -68,10 +68,14 @@ _LABELS = {
 
 
 def with_places_taken(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    """Annotate ``places_taken`` (confirmed, pending and offered) and ``waiting``."""
+    """Annotate ``places_taken`` (confirmed, pending and offered) and ``waiting`` (people
+    waiting for a place to free; not those waiting only for their organisation's fair share,
+    who leave free places open to others: bookings/fair_shares.py)."""
     return sessions.annotate(
         places_taken=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDING_STATUSES)),
-        waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITING)),
+        waiting=Count(
+            "bookings", filter=Q(bookings__status=Booking.Status.WAITING, bookings__fair_share_waiting=False)
+        ),
     )
 
 
@@ -81,13 +85,14 @@ def _count_statement(vendor: str) -> str:
     holding = ", ".join(f"'{status}'" for status in Booking.HOLDING_STATUSES)
     return (
         f"SELECT COUNT(CASE WHEN {q('status')} IN ({holding}) THEN 1 END),"
-        f" COUNT(CASE WHEN {q('status')} = '{Booking.Status.WAITING}' THEN 1 END)"
+        f" COUNT(CASE WHEN {q('status')} = '{Booking.Status.WAITING}' AND NOT {q('fair_share_waiting')} THEN 1 END)"
         f" FROM {q(table)} WHERE {q('session_id')} = %s"
     )
 
 
 def count_places(session: Session) -> tuple[int, int]:
-    """(places taken, people waiting) for one session, in one query.
+    """(places taken, people waiting) for one session, in one query; as with_places_taken,
+    people waiting only for their organisation's fair share are not counted as waiting.
 
     Written out once per process rather than built by the ORM on every call: it runs under
     the session's lock in every booking, where the ORM's work would hold the lock longer."""

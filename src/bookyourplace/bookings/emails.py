@@ -38,6 +38,9 @@ class EmailKind(models.TextChoices):
     EMAIL_CONFIRMATION = "email_confirmation", _("Confirm the email address to keep a place")
 
 
+# The text message the day before (GOV.UK Notify only; an outbox row of channel "sms").
+TEXT_REMINDER = "text_reminder"
+
 # Kinds meant only for people who still hold a confirmed place when the email goes.
 ONLY_WHILE_CONFIRMED = (EmailKind.REMINDER, EmailKind.MESSAGE)
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from bookyourplace.bookings import answers as booking_answers
 from bookyourplace.bookings.attendees import AttendeeDetails, has_control_characters
 from bookyourplace.bookings.errors import InvalidAnswers
+from bookyourplace.bookings.mobile_numbers import normalise_uk_mobile
 from bookyourplace.bookings.models import Sector
 from bookyourplace.core.forms import CheckboxField, GovukDateField, GovukForm
 from bookyourplace.programmes.models import Question
@@ -152,12 +153,18 @@ class BookingForm(GovukForm):
         error_messages={"required": _("Confirm that you agree to how we use your information")},
     )
 
-    def __init__(self, *args, organiser=None, questions: Sequence[Question] = (), **kwargs):
+    def __init__(
+        self, *args, organiser=None, questions: Sequence[Question] = (), text_reminders: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
         # The organiser's own questions come after the fixed ones, before the agreement to how
         # the details are used (the form's last word, next to its button).
         consent = self.fields.pop("consent")
+        # A text the day before: offered only by an organisation that sends texts (GOV.UK Notify).
+        self.text_reminders = text_reminders
+        if text_reminders:
+            self.fields.update(text_reminder_fields())
         for question in self.questions:
             self.fields[booking_answers.field_name(question.pk)] = question_field(question)
         self.fields["consent"] = consent
@@ -177,12 +184,20 @@ class BookingForm(GovukForm):
         )
 
     @property
+    def text_reminder_fields(self) -> list:
+        """The mobile number and the ask for a text, when offered, for the template."""
+        return [self["mobile_number"], self["text_reminder"]] if self.text_reminders else []
+
+    @property
     def question_fields(self) -> list:
         """The bound fields of the organiser's own questions, in order, for the template."""
         return [self[booking_answers.field_name(question.pk)] for question in self.questions]
 
     def clean(self):
         data = super().clean()
+        if self.text_reminders and data.get("text_reminder") and not data.get("mobile_number"):
+            if "mobile_number" not in self.errors:
+                self.add_error("mobile_number", _("Enter your mobile number to get a text reminder"))
         # The booking rule's own check of the answers (bookings/answers.py), on what the fields
         # let through: the same words, whichever face books.
         try:
@@ -220,7 +235,43 @@ class BookingForm(GovukForm):
             job_title=data["job_title"],
             access_needs=data["access_needs"],
             line_manager_email=data["line_manager_email"],
+            mobile_number=data.get("mobile_number", ""),
+            text_reminder_wanted=bool(data.get("text_reminder")),
         )
+
+
+class UkMobileField(forms.CharField):
+    """A UK mobile number, written back as +447... (empty if not given)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return ""
+        try:
+            return normalise_uk_mobile(value)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def text_reminder_fields() -> dict[str, forms.Field]:
+    return {
+        "mobile_number": UkMobileField(
+            label=_("Mobile number (optional)"),
+            required=False,
+            max_length=30,
+            help_text=_("A UK mobile number, like 07700 900 982. We only use it for the text you ask for below."),
+            error_messages={
+                "invalid": _("Enter a UK mobile number, like 07700 900 982 or +44 7700 900 982"),
+                "max_length": _("Enter a UK mobile number, like 07700 900 982 or +44 7700 900 982"),
+            },
+            widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "spellcheck": "false"}),
+        ),
+        "text_reminder": CheckboxField(
+            legend=_("Text reminder"),
+            label=_("Text me a reminder the day before"),
+            required=False,
+        ),
+    }
 
 
 # --- The organiser's own questions ---------------------------------------------------------------

@@ -8,6 +8,7 @@ cancellation to the event they already hold.
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from bookyourplace.bookings.joining import joining_details_for
@@ -29,19 +30,19 @@ def _description(booking: Booking, manage_url: str, method: str) -> str:
     if session.subtitle:
         lines.append(session.subtitle)
     lines.append("")
-    lines.append(f"Booking reference: {booking.reference}")
+    lines.append(_("Booking reference: %(reference)s") % {"reference": booking.reference})
     # Whether the link goes in is the booking's rule, not the caller's choice; a withdrawal
     # (CANCEL) never needs it.
     joining = joining_details_for(booking) if method == REQUEST else None
     if joining is not None:
         if joining.url:
-            lines.append(f"Join the session: {joining.url}")
+            lines.append(_("Join the session: %(url)s") % {"url": joining.url})
         if joining.instructions:
             lines.append(joining.instructions)
     elif not session.is_online and session.address:
-        lines.append(f"Address: {session.address}")
+        lines.append(_("Address: %(address)s") % {"address": session.address})
     lines.append("")
-    lines.append(f"Manage or cancel your booking: {manage_url}")
+    lines.append(_("Manage or cancel your booking: %(url)s") % {"url": manage_url})
     return "\n".join(lines)
 
 

@@ -53,6 +53,12 @@ class Booking(models.Model):
     # Stored lower-cased, so one address holds one place however it is typed.
     email = models.EmailField(_("work email address"), max_length=254)
     organisation = models.CharField(_("organisation"), max_length=200)
+    # Fair shares (bookings/fair_shares.py): the organisation the booking counts against, from
+    # the email domain or else the name typed, worked out once when it is made; and whether it
+    # waits only because that organisation already had its share while places were free (such
+    # a wait does not close the free places to other organisations).
+    organisation_key = models.CharField(max_length=260, blank=True, default="", editable=False)
+    fair_share_waiting = models.BooleanField(default=False, editable=False)
     sector = models.CharField(_("sector"), max_length=40, choices=Sector)
     job_title = models.CharField(_("job title or role"), max_length=200)
     access_needs = models.TextField(_("access needs"), max_length=1000, blank=True)
@@ -73,6 +79,12 @@ class Booking(models.Model):
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
     # Optional: a line manager copied into the confirmation, as many partnerships ask.
     line_manager_email = models.EmailField(_("line manager's email address"), max_length=254, blank=True)
+    # Optional, offered only by an organisation that sends by GOV.UK Notify: a UK mobile
+    # (+447...) for a text the day before, if the person asked for one.
+    mobile_number = models.CharField(_("mobile number"), max_length=20, blank=True)
+    text_reminder_wanted = models.BooleanField(_("text me a reminder the day before"), default=False)
+    # The language the person booked in (English or Welsh): every email to them is in it.
+    language = models.CharField(_("language"), max_length=10, default="en-gb", editable=False)
     # Waiting list: an offer holds a place until it runs out.
     offer_expires_at = models.DateTimeField(null=True, blank=True)
     offered_at = models.DateTimeField(null=True, blank=True)
@@ -98,6 +110,8 @@ class Booking(models.Model):
             models.Index(fields=["email"], name="booking_email"),
             models.Index(fields=["status", "offer_expires_at"], name="booking_offer_expiry"),
             models.Index(fields=["status", "hold_expires_at"], name="booking_hold_expiry"),
+            # The places one organisation holds on a session, counted under the session's lock.
+            models.Index(fields=["session", "organisation_key"], name="booking_session_organisation"),
         ]
         constraints = [
             models.UniqueConstraint(

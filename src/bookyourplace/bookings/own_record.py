@@ -46,22 +46,23 @@ def normalise(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def ask_for_sign_in_link(*, email: str, actor: Actor) -> None:
-    """Queue the sign-in email for the worker, whatever the address: the asker learns nothing."""
-    send_sign_in_link.enqueue(email=normalise(email), ip_address=actor.ip_address)
+def ask_for_sign_in_link(*, email: str, actor: Actor, language: str = "") -> None:
+    """Queue the sign-in email for the worker, whatever the address: the asker learns nothing.
+    ``language``: the one the page was asked in (the email is written in it)."""
+    send_sign_in_link.enqueue(email=normalise(email), ip_address=actor.ip_address, language=language)
 
 
 @task(queue_name="email")
-def send_sign_in_link(*, email: str, ip_address: str | None = None) -> None:
+def send_sign_in_link(*, email: str, ip_address: str | None = None, language: str = "") -> None:
     """Run by the worker: email a new sign-in link if the address has any booking."""
-    send_link_if_known(email=email, actor=Actor(ip_address=ip_address, label=email))
+    send_link_if_known(email=email, actor=Actor(ip_address=ip_address, label=email), language=language)
 
 
 def has_bookings(email: str) -> bool:
     return Booking.objects.filter(email=normalise(email), anonymised_at__isnull=True).exists()
 
 
-def send_link_if_known(*, email: str, actor: Actor, now: datetime | None = None) -> bool:
+def send_link_if_known(*, email: str, actor: Actor, now: datetime | None = None, language: str = "") -> bool:
     """Email a sign-in link to ``email`` if it has bookings; whether one went."""
     email = normalise(email)
     now = now or timezone.now()
@@ -79,12 +80,15 @@ def send_link_if_known(*, email: str, actor: Actor, now: datetime | None = None)
         email=email, token_hash=tokens.hash_token(token), created_at=now, expires_at=expires_at
     )
     url = settings.SITE_URL + reverse("public:own_record_sign_in", kwargs={"token": token})
-    with translation.override(settings.LANGUAGE_CODE):
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
         subject = _("Sign in to see all your bookings")
         body = render_to_string(
             "bookings/own_record_email.txt", {"url": url, "minutes": settings.BYP_SIGN_IN_LINK_MINUTES}
         )
-    EmailMessage(subject=subject, body=body, from_email=from_address(_("Book Your Place")), to=[email]).send()
+        sender = from_address(_("Book Your Place"))
+    EmailMessage(subject=subject, body=body, from_email=sender, to=[email]).send()
     record(actor=actor, action=LINK_SENT, summary=f"Sent a sign-in link to {email}", subject=link)
     return True
 

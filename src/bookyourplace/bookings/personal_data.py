@@ -50,6 +50,8 @@ _PERSONAL_FIELDS = [
     "job_title",
     "access_needs",
     "line_manager_email",
+    "mobile_number",
+    "text_reminder_wanted",
     "cancellation_reason",
     "decision_reason",
     "manage_token_seed",
@@ -124,7 +126,8 @@ def anonymise_bookings(bookings: QuerySet[Booking], *, now: datetime) -> int:
 def _anonymise(booking: Booking, *, pseudonym: str, now: datetime) -> None:
     booking.first_name, booking.last_name = ANONYMISED_NAME, ""
     booking.email = f"anonymised-{pseudonym}@invalid"
-    booking.job_title = booking.access_needs = booking.line_manager_email = ""
+    booking.job_title = booking.access_needs = booking.line_manager_email = booking.mobile_number = ""
+    booking.text_reminder_wanted = False
     booking.cancellation_reason = booking.decision_reason = ""
     # A new secret: every link made from the old one (manage, check-in, feedback) stops working.
     booking.manage_token_seed = tokens.new_seed()
@@ -224,6 +227,8 @@ def find(email: str, *, programme_ids: Collection[int] | None = None) -> list[He
                     "Job title or role": booking.job_title,
                     "Access needs": booking.access_needs,
                     "Line manager's email address": booking.line_manager_email,
+                    "Mobile number": booking.mobile_number,
+                    "Text reminder asked for": booking.text_reminder_wanted,
                     "Consent given": booking.consented_at,
                     "Cancelled": booking.cancelled_at,
                     "Reason for cancelling": booking.cancellation_reason,
@@ -245,6 +250,11 @@ def find(email: str, *, programme_ids: Collection[int] | None = None) -> list[He
             HeldRecord(kind="Email sent", when=row["Sent"], programme=programme, fields=row)
             for row in email_records(Email.objects.filter(booking=booking, to=booking.email))
         ]
+        if booking.mobile_number:
+            found += [
+                HeldRecord(kind="Text message sent", when=row["Sent"], programme=programme, fields=row)
+                for row in email_records(Email.objects.filter(booking=booking, channel="sms", to=booking.mobile_number))
+            ]
         found += [
             HeldRecord(kind=item.kind, when=item.when, programme=programme, fields=item.fields)
             for item in entries_about(subject_type="booking", subject_ids=[booking.pk], excluding=email)

@@ -18,16 +18,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from bookyourplace.bookings.emails import EmailKind
+from bookyourplace.bookings.emails import TEXT_REMINDER, EmailKind
 from bookyourplace.bookings.joining import may_see_joining_details_q
 from bookyourplace.bookings.models import Booking
 from bookyourplace.core.errors import DomainError
+from bookyourplace.notifications import notify
 from bookyourplace.notifications.delivery import request_delivery
 from bookyourplace.notifications.models import Email
 from bookyourplace.notifications.queueing import outbox_email, queue_emails_once
 from bookyourplace.programmes.models import Programme, Session
 
 LOT_SIZE = 500  # reminders queued in one statement
+# The text a person may ask for on the booking form ("Text me a reminder the day before").
+TEXT_REMINDER_BEFORE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
     upcoming = Session.objects.filter(
         status=Session.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + timedelta(days=61)
     ).select_related("programme")
+    sends_texts: dict[int, bool] = {}  # by organisation, read once a run
     for session in upcoming:
         for reminder in schedule(session.programme):
             if reminder.online_only and not session.is_online:
@@ -99,6 +103,7 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
             if now < moment:
                 continue
             queued += _queue_for_session(session, reminder, moment)
+        queued += _queue_texts_for_session(session, now=now, sends_texts=sends_texts)
     if queued:
         request_delivery()
     return queued
@@ -142,3 +147,45 @@ def queue_reminders(*, bookings: Sequence[Booking], reminder: Reminder, include_
             for booking in bookings
         ]
     )
+
+
+def text_dedupe_key(booking: Booking) -> str:
+    return f"text-reminder:{booking.pk}"
+
+
+def _queue_texts_for_session(session: Session, *, now: datetime, sends_texts: dict[int, bool]) -> int:
+    """The text the day before, once, to each confirmed booking that asked for one, when the
+    organisation sends texts (GOV.UK Notify); a place confirmed after that moment gets none."""
+    moment = session.starts_at - TEXT_REMINDER_BEFORE
+    if now < moment:
+        return 0
+    organiser_id = session.programme.organiser_id
+    if organiser_id not in sends_texts:
+        sends_texts[organiser_id] = notify.sends_texts(organiser_id)
+    if not sends_texts[organiser_id]:
+        return 0
+    already = Email.objects.filter(booking=OuterRef("pk"), kind=TEXT_REMINDER)
+    due = list(
+        Booking.objects.filter(
+            session=session, status=Booking.Status.CONFIRMED, confirmed_at__lte=moment, text_reminder_wanted=True
+        )
+        .exclude(mobile_number="")
+        .exclude(Exists(already))
+        .order_by("pk")
+        .only("pk", "mobile_number", "session_id")
+    )
+    queued = 0
+    for lot in itertools.batched(due, LOT_SIZE):
+        queued += queue_emails_once(
+            [
+                outbox_email(
+                    about=booking,
+                    kind=TEXT_REMINDER,
+                    channel="sms",
+                    to=booking.mobile_number,
+                    dedupe_key=text_dedupe_key(booking),
+                )
+                for booking in lot
+            ]
+        )
+    return queued

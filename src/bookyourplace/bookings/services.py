@@ -11,11 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bookyourplace.bookings import emails, locking, tokens, waiting_list
+from bookyourplace.bookings import emails, fair_shares, locking, tokens, waiting_list
 from bookyourplace.bookings.answers import check_answers, save_answers
 from bookyourplace.bookings.attendees import AttendeeDetails, check_attendee, normalise_email
 from bookyourplace.bookings.audit import record_booking_event
@@ -83,9 +84,16 @@ def book_place(
     address_proven: bool = False,
     answers: Mapping[int, str] | None = None,
     questions: Sequence[Question] | None = None,
+    beyond_fair_share: bool = False,
 ) -> Booking:
     """Give the attendee a place (confirmed, or pending approval), or a place on the waiting
     list when the session is full and they asked for one; otherwise raise a BookingError.
+
+    Fair shares (fair_shares.py): when the programme caps the places per organisation and
+    the attendee's organisation already holds that many on the session, they go on the
+    waiting list even though places are free (``fair_share_waiting``; they asked for a
+    place, so they are not refused). ``beyond_fair_share``: an administrator booking for
+    someone gives the place anyway.
 
     ``session``: the session (with its programme) as the caller has just read it, to save
     reading it again; everything that decides is read again under the lock.
@@ -128,6 +136,7 @@ def book_place(
         now=now,
         address_proven=address_proven,
         answered=answered,
+        beyond_fair_share=beyond_fair_share,
     )
     if booking is not None:
         return booking
@@ -141,6 +150,7 @@ def book_place(
         now=now,
         address_proven=address_proven,
         answered=answered,
+        beyond_fair_share=beyond_fair_share,
     )
     if isinstance(outcome, BookingError):
         # Raised after the transaction commits, so a re-sent manage link is kept.
@@ -195,6 +205,7 @@ def _book_under_the_lock(
     now: datetime,
     address_proven: bool,
     answered: _Answered,
+    beyond_fair_share: bool,
 ) -> Booking | BookingError:
     """The booking made, or the refusal to raise once the transaction has committed."""
     with transaction.atomic():
@@ -218,12 +229,20 @@ def _book_under_the_lock(
                 resend_manage_link(booking=existing, now=now)
             refusal = SessionFull()
         elif existing is None:
+            # Places free, but the organisation already holds its fair share: the waiting list.
+            held_back = (
+                state != State.FULL
+                and not beyond_fair_share
+                and fair_shares.has_its_share(session, fair_shares.organisation_key(email, attendee.organisation))
+            )
             status = (
                 Booking.Status.WAITING
-                if state == State.FULL
+                if state == State.FULL or held_back
                 else status_for_a_new_place(session, email, address_proven=address_proven)
             )
-            booking = _create_booking(session=session, attendee=attendee, email=email, status=status, now=now)
+            booking = _create_booking(
+                session=session, attendee=attendee, email=email, status=status, now=now, fair_share_waiting=held_back
+            )
             answered.save_with(booking)
             if booking.is_waiting:
                 emails.queue_waiting_list_joined(booking=booking)
@@ -251,6 +270,7 @@ def _book_a_free_place(
     now: datetime,
     address_proven: bool,
     answered: _Answered,
+    beyond_fair_share: bool,
 ) -> Booking | None:
     """The common case, a free place, holding the session's lock as briefly as possible.
 
@@ -288,6 +308,8 @@ def _book_a_free_place(
                 locked.programme.is_published
                 and before.can_book
                 and status_for_a_new_place(locked, email, address_proven=address_proven) == status
+                # This booking is counted already: its organisation had its share before it.
+                and (beyond_fair_share or not fair_shares.has_its_share(locked, booking.organisation_key, besides=1))
             ):
                 raise _PlaceNotFree()
             locked.places_taken = taken
@@ -309,7 +331,8 @@ def _record_booking(*, booking: Booking, session: Session, actor: Actor | None) 
         session=session,
         action=action,
         actor=actor,
-        summary=f"{booking.get_status_display()}: {booking.reference} for {booking.full_name} on '{session.title}'",
+        summary=f"{booking.get_status_display()}: {booking.reference} for {booking.full_name} on '{session.title}'"
+        + (" (their organisation already had its fair share of places)" if booking.fair_share_waiting else ""),
     )
     # Every new booking, waiting list included (its status says which); nothing for nobody.
     announce(
@@ -319,7 +342,15 @@ def _record_booking(*, booking: Booking, session: Session, actor: Actor | None) 
     )
 
 
-def _new_booking(*, session: Session, attendee: AttendeeDetails, email: str, status: str, now: datetime) -> Booking:
+def _new_booking(
+    *,
+    session: Session,
+    attendee: AttendeeDetails,
+    email: str,
+    status: str,
+    now: datetime,
+    fair_share_waiting: bool = False,
+) -> Booking:
     """The booking, not yet saved, with a fresh reference and manage token."""
     seed = tokens.new_seed()
     return Booking(
@@ -329,11 +360,16 @@ def _new_booking(*, session: Session, attendee: AttendeeDetails, email: str, sta
         last_name=attendee.last_name.strip(),
         email=email,
         organisation=attendee.organisation.strip(),
+        organisation_key=fair_shares.organisation_key(email, attendee.organisation),
+        fair_share_waiting=fair_share_waiting,
         sector=attendee.sector,
         job_title=attendee.job_title.strip(),
         access_needs=attendee.access_needs.strip(),
         line_manager_email=normalise_email(attendee.line_manager_email),
+        mobile_number=attendee.mobile_number if attendee.text_reminder_wanted else "",
+        text_reminder_wanted=attendee.text_reminder_wanted and bool(attendee.mobile_number),
         consented_at=now,
+        language=attendee.language or settings.LANGUAGE_CODE,
         status=status,
         confirmed_at=now if status == Booking.Status.CONFIRMED else None,
         hold_expires_at=email_hold_expires_at(session, now) if status == Booking.Status.UNCONFIRMED_EMAIL else None,
@@ -342,8 +378,18 @@ def _new_booking(*, session: Session, attendee: AttendeeDetails, email: str, sta
     )
 
 
-def _create_booking(*, session: Session, attendee: AttendeeDetails, email: str, status: str, now: datetime) -> Booking:
-    booking = _new_booking(session=session, attendee=attendee, email=email, status=status, now=now)
+def _create_booking(
+    *,
+    session: Session,
+    attendee: AttendeeDetails,
+    email: str,
+    status: str,
+    now: datetime,
+    fair_share_waiting: bool = False,
+) -> Booking:
+    booking = _new_booking(
+        session=session, attendee=attendee, email=email, status=status, now=now, fair_share_waiting=fair_share_waiting
+    )
     for _attempt in range(5):
         try:
             # A savepoint, so a clash of references can be retried inside the booking.

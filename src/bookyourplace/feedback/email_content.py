@@ -6,11 +6,11 @@ attendance mark withdrawn, the feedback already given or the survey closed.
 """
 
 from django.core.mail import EmailMultiAlternatives
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from bookyourplace.attendance.models import Attendance, Outcome
-from bookyourplace.bookings.email_content import session_email
+from bookyourplace.bookings.email_content import language_of, session_email
 from bookyourplace.bookings.links import manage_url
 from bookyourplace.bookings.models import Booking
 from bookyourplace.core.errors import DomainError
@@ -41,6 +41,12 @@ FEEDBACK_EMAILS = Composer(load=load_bookings, compose=compose_feedback_request)
 
 
 def render_email(email: Email, booking: Booking) -> EmailMultiAlternatives:
+    # The closing date written in the booking's language too.
+    with translation.override(language_of(booking)):
+        return _render_email(email, booking)
+
+
+def _render_email(email: Email, booking: Booking) -> EmailMultiAlternatives:
     session = booking.session
     return session_email(
         email,

@@ -11,3 +11,10 @@ class NotificationsConfig(AppConfig):
         from bookyourplace.privacy.personal_data import register_holder
 
         register_holder(HOLDER)
+
+        # The test email of the "Email sending" page is about the organisation's settings.
+        from bookyourplace.notifications.composing import register_composer
+        from bookyourplace.notifications.models import NotifySettings
+        from bookyourplace.notifications.sending_settings import TEST_EMAILS
+
+        register_composer(NotifySettings, TEST_EMAILS)

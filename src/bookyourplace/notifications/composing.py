@@ -26,6 +26,9 @@ class Composer:
     # The message for this email about this thing; None when it is no longer wanted
     # (a reminder for a booking cancelled since), which the worker marks skipped.
     compose: Callable[[Email, Any], EmailMessage | None]
+    # The organisation (its id) whose sending settings apply to emails about this thing:
+    # its SMTP or its GOV.UK Notify (notify.py). None: the install's SMTP server.
+    organiser_of: Callable[[Any], int | None] | None = None
 
 
 _composers: dict[type[Model], Composer] = {}
@@ -80,3 +83,17 @@ def compose(email: Email, about: Any) -> EmailMessage | None:
     if about is None:
         return None
     return composer.compose(email, about)
+
+
+def organiser_id_of(email: Email, about: Any) -> int | None:
+    """The organisation whose sending settings this email follows, if its app says."""
+    if about is None:
+        return None
+    try:
+        composer = composer_for(email.about_type_id, email.kind)
+    except LookupError:
+        return None
+    if composer.organiser_of is None:
+        model = type(about)
+        composer = _composers.get(model, composer)
+    return composer.organiser_of(about) if composer.organiser_of is not None else None

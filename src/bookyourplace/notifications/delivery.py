@@ -27,8 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookyourplace.core import task_runs
-from bookyourplace.notifications import composing
-from bookyourplace.notifications.models import Email
+from bookyourplace.notifications import composing, notify
+from bookyourplace.notifications.models import Email, NotifySettings
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +120,7 @@ def deliver_due(
         recover_abandoned(now=now)
     connection = mailers.default  # opened on the first email, kept open for the run
     unmarked: list[int] = []  # accepted by the server; marked sent with the next one's start
+    routes: dict[int | None, NotifySettings | None] = {}  # each organisation's way, read once a run
     try:
         while ids := _claim(now=now, limit=batch_size, email_id=email_id):
             if email_id is None and len(ids) == batch_size:
@@ -130,7 +131,7 @@ def deliver_due(
             for position, pk in enumerate(ids):
                 email = emails.get(pk)
                 thing = about.get((email.about_type_id, email.about_id)) if email is not None else None
-                outcome = _send_one(pk, connection, now, email, thing, unmarked)
+                outcome = _send_one(pk, connection, now, email, thing, unmarked, routes)
                 if outcome == "taken_back":
                     continue
                 counts[outcome] += 1
@@ -160,7 +161,18 @@ def _mark_sent(ids: list[int]) -> None:
         ids.clear()
 
 
-def _send_one(pk: int, connection, now, email: Email | None, about, unmarked: list[int]) -> str:
+def route_for(email: Email, about, routes: dict | None = None) -> NotifySettings | None:
+    """How this email goes: the Notify settings of the organisation it is sent for when that
+    organisation sends by GOV.UK Notify, otherwise None (the install's SMTP server).
+    ``routes``: each organisation's answer already read in this run."""
+    organiser_id = composing.organiser_id_of(email, about)
+    routes = {} if routes is None else routes
+    if organiser_id not in routes:
+        routes[organiser_id] = notify.settings_for(organiser_id)
+    return routes[organiser_id]
+
+
+def _send_one(pk: int, connection, now, email: Email | None, about, unmarked: list[int], routes: dict) -> str:
     if not _start_sending(pk, now, unmarked):
         return "taken_back"
     try:
@@ -175,6 +187,9 @@ def _send_one(pk: int, connection, now, email: Email | None, about, unmarked: li
         # break, a broken template, an address that cannot be encoded): it will not get
         # better by trying again, and the other emails must not wait for it.
         return _fail(email, _("This email could not be built: %(error)s") % {"error": _describe(exc)})
+    by_notify = route_for(email, about, routes)
+    if by_notify is not None or email.channel == "sms":
+        return _send_by_notify(email, by_notify, message, now, unmarked)
     try:
         connection.open()
         connection.send_messages([message])
@@ -203,6 +218,29 @@ def _send_one(pk: int, connection, now, email: Email | None, about, unmarked: li
     return "sent"
 
 
+def _send_by_notify(email: Email, by_notify: NotifySettings | None, message, now, unmarked: list[int]) -> str:
+    """One email or text message through GOV.UK Notify (notify.py): sent, retried later
+    alone (429, 5xx, no answer), or failed with Notify's reason (400, 403)."""
+    reference = email.message_id_local_part
+    try:
+        if email.channel == "sms":
+            if by_notify is None or not by_notify.sends_texts:
+                # The organisation has stopped sending texts since this one was queued.
+                Email.objects.filter(pk=email.pk).update(status=Email.Status.SKIPPED)
+                return "skipped"
+            notify.send_text(notify=by_notify, text=message, reference=reference)
+        else:
+            notify.send_email(notify=by_notify, kind=email.kind, to=email.to, message=message, reference=reference)
+    except notify.NotifyUnavailable as exc:
+        return _retry_this_one_later(email, exc, now)
+    except notify.NotifyRefused as exc:
+        return _fail(email, _("GOV.UK Notify refused this message: %(error)s") % {"error": exc})
+    except Exception as exc:
+        return _fail(email, _("This message could not be sent by GOV.UK Notify: %(error)s") % {"error": _describe(exc)})
+    unmarked.append(email.pk)
+    return "sent"
+
+
 def _start_sending(pk: int, now, unmarked: list[int]) -> bool:
     """Mark this email started, unless it has been taken back; False if it has.
 
@@ -227,7 +265,7 @@ def _build(email: Email, about):
     """The message, built to the last header now: building it is where a bad value fails,
     and that must be told apart from the server failing."""
     message = composing.compose(email, about)
-    if message is not None:
+    if message is not None and not isinstance(message, notify.TextMessage):
         _build_once(message)
         message.message(policy=email_policy.SMTP)  # as the SMTP backend will
         message.recipients()

@@ -32,6 +32,9 @@ class Email(models.Model):
     about = GenericForeignKey("about_type", "about_id")
     # Which email this is (a confirmation, a reminder...), in the words of the app that queued it.
     kind = models.CharField(max_length=30)
+    # An email, or a text message (``to`` is then a mobile number, +44...), which only GOV.UK
+    # Notify sends (notifications/notify.py).
+    channel = models.CharField(max_length=5, choices=[("email", "email"), ("sms", "sms")], default="email")
     to = models.EmailField(max_length=254)
     # The calendar invite this email carries, fixed when the email is queued: a later
     # change must not alter what an earlier email said.
@@ -98,3 +101,42 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class NotifySettings(models.Model):
+    """How an organisation's attendee emails go: the install's SMTP server (the default, and
+    what an organisation without this row does) or GOV.UK Notify with its own API key.
+
+    Notify sends only from templates kept in Notify. Each message type has a template id;
+    one generic template per type, whose subject is ((subject)) and body ((body)), takes the
+    email as written here (bookings/email_content.py), so organisers do not retype content.
+    A type without a template of its own uses the default template.
+    """
+
+    class Sending(models.TextChoices):
+        SMTP = "smtp", _("This service’s email server")
+        NOTIFY = "notify", _("GOV.UK Notify")
+
+    organiser = models.OneToOneField("programmes.Organiser", on_delete=models.CASCADE, related_name="notify_settings")
+    sending = models.CharField(max_length=10, choices=Sending, default=Sending.SMTP)
+    # The whole key as Notify shows it once: name-serviceid-secret. Never shown back.
+    api_key = models.CharField(max_length=200, blank=True)
+    default_template_id = models.CharField(max_length=36, blank=True)
+    # Message kind (in the words of the app that queues it) -> template id, for those with their own.
+    template_ids = models.JSONField(default=dict, blank=True)
+    sms_template_id = models.CharField(max_length=36, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.organiser_id}: {self.sending}"
+
+    @property
+    def uses_notify(self) -> bool:
+        return self.sending == self.Sending.NOTIFY and bool(self.api_key)
+
+    @property
+    def sends_texts(self) -> bool:
+        return self.uses_notify and bool(self.sms_template_id)
+
+    def template_for(self, kind: str) -> str:
+        return self.template_ids.get(kind) or self.default_template_id

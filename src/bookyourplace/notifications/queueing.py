@@ -17,6 +17,7 @@ class EmailDetails(TypedDict, total=False):
     about: Required[models.Model]  # what the email is about, such as a booking
     kind: Required[str]  # which email, in the words of the app that writes it
     to: Required[str]
+    channel: str  # "email" (the default) or "sms": a text message (GOV.UK Notify), ``to`` a mobile number
     invite_method: str  # the calendar invite it carries (REQUEST, CANCEL), if any
     invite_sequence: int | None
     include_joining_details: bool  # whether this kind of email carries them (if allowed when sent)

@@ -55,12 +55,14 @@ def change_programme(*, programme: Programme, title: str, summary: str, actor: A
 
 class ProgrammeRules(TypedDict, total=False):
     """Who can book, whether email addresses are confirmed first, how long offers are held,
-    the cancellation cut-off and the reminders. Any left out stay as they are."""
+    each organisation's fair share of a session, the cancellation cut-off and the reminders. Any left out stay as they are."""
 
     approval_mode: str
     trusted_domains: str
     email_confirmation: str
     offer_hold_hours: int
+    # Fair shares: the most places one organisation may hold on each session (None: no cap).
+    fair_share_cap: int | None
     cancellation_cutoff_hours: int
     reminder_days: str
     joining_reminder_minutes: int

@@ -52,6 +52,9 @@ class Organiser(models.Model):
     email_sender_name = models.CharField(_("email sender name"), max_length=100, blank=True)
     reply_to_email = models.EmailField(_("reply-to address"), blank=True)
     email_sign_off = models.TextField(_("email sign-off"), max_length=1000, blank=True)
+    # Its public pages offer Welsh as well as English (the language switch in their header);
+    # English only hides the switch (core/languages.py), and its emails go in English.
+    offers_welsh = models.BooleanField(_("pages in Welsh as well as English"), default=True)
     # What a new programme of this organisation keeps (each programme may change its own).
     default_retention_months = models.PositiveSmallIntegerField(
         _("keep people's details for (months after the programme ends)"),
@@ -133,6 +136,11 @@ class Programme(models.Model):
     )
     offer_hold_hours = models.PositiveIntegerField(
         _("hours an offered place is held"), default=24, validators=[MinValueValidator(1)]
+    )
+    # Fair shares: at most this many places per attendee organisation on each session
+    # (bookings/fair_shares.py); blank: no cap.
+    fair_share_cap = models.PositiveSmallIntegerField(
+        _("places per organisation on each session"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
     # Attendees may cancel online until this many hours before the start (0: until the start).
     cancellation_cutoff_hours = models.PositiveIntegerField(_("self-cancellation closes (hours before)"), default=0)

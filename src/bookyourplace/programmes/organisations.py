@@ -21,7 +21,7 @@ CHANGED = "organisation.changed"
 
 # Shown on the public pages (the header's colour, the name, the links under its short name):
 # a change makes the cached pages of its programmes out of date.
-_SHOWN_IN_PAGES = {"name", "slug", "contact_email", "brand_colour"}
+_SHOWN_IN_PAGES = {"name", "slug", "contact_email", "brand_colour", "offers_welsh"}
 
 # What an installation administrator sets when adding or editing one.
 IDENTITY_FIELDS = ("name", "slug", "contact_email", "brand_colour", "email_sender_name", "reply_to_email")
@@ -31,6 +31,7 @@ SETTINGS_FIELDS = (
     "email_sender_name",
     "reply_to_email",
     "email_sign_off",
+    "offers_welsh",
     "default_retention_months",
     "default_access_needs_retention_days",
 )

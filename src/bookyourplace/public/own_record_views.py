@@ -85,7 +85,7 @@ def ask(request):
         return _ask_page(request, form)
     # The same work and the same answer for every address: the worker decides whether to send.
     email = form.cleaned_data["email"]
-    own_record.ask_for_sign_in_link(email=email, actor=actor_for(request))
+    own_record.ask_for_sign_in_link(email=email, actor=actor_for(request), language=request.LANGUAGE_CODE)
     context = {"email": own_record.normalise(email), "minutes": settings.BYP_SIGN_IN_LINK_MINUTES}
     return _private(render(request, "public/own_record/check_email.html", context))
 

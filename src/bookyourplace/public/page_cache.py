@@ -36,6 +36,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
+from bookyourplace.core.languages import language_for
 from bookyourplace.programmes import page_version as page_versions
 
 logger = logging.getLogger(__name__)
@@ -87,8 +88,8 @@ def page_key(request) -> str | None:
     if parts is None:
         return None
     # The URL name keeps apart the pages of one version (the programme page, its feed, its
-    # embed); the language as LocaleMiddleware, further down, will decide it.
-    return _key((match.url_name, *parts), translation.get_language_from_request(request))
+    # embed); the language as LanguageMiddleware, further down, will decide it.
+    return _key((match.url_name, *parts), language_for(request))
 
 
 def lifetime(moments: Iterable[datetime | None], now: datetime | None = None) -> int:

@@ -5,6 +5,7 @@ Views only translate between HTTP and the booking services.
 
 import json
 import logging
+from dataclasses import replace
 from functools import wraps
 from itertools import groupby
 
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 
 from bookyourplace.bookings import availability as places
-from bookyourplace.bookings import email_confirmation, waiting_list
+from bookyourplace.bookings import email_confirmation, fair_shares, waiting_list
 from bookyourplace.bookings import services as bookings
 from bookyourplace.bookings.forms import BookingForm
 from bookyourplace.bookings.invites import CANCEL, REQUEST, build_invite
@@ -30,6 +31,7 @@ from bookyourplace.core import rate_limits
 from bookyourplace.core.errors import DomainError
 from bookyourplace.core.formatting import session_date
 from bookyourplace.core.requests import client_ip
+from bookyourplace.notifications import notify
 from bookyourplace.privacy.services import actor_for
 from bookyourplace.programmes.models import Organiser, Programme, Session
 from bookyourplace.programmes.questions import questions_for
@@ -179,11 +181,20 @@ def book(request, programme_slug, session_id):
         load=lambda: _session_as_shown(programme_slug, session_id),
     )
     questions = _questions_asked(session)
-    form = BookingForm(request.POST, organiser=session.programme.organiser, questions=questions)
+    # Only a form that offered the text reminder posts its fields: a booking from any other
+    # asks nothing more of the database (the busiest page, in a rush).
+    offered_texts = "mobile_number" in request.POST or "text_reminder" in request.POST
+    form = BookingForm(
+        request.POST,
+        organiser=session.programme.organiser,
+        questions=questions,
+        text_reminders=offered_texts and notify.sends_texts(session.programme.organiser_id),
+    )
     if not form.is_valid():
         return _booking_form_page(request, session, form)
     join_waiting_list = request.POST.get("waiting_list") == "yes"
-    attendee = form.attendee()
+    # Their emails go in the language they booked in.
+    attendee = replace(form.attendee(), language=request.LANGUAGE_CODE)
     # Read for every post alike (it reads the session, which adds "Vary: Cookie"), so
     # a caught bot's answer carries the same headers as a booking's.
     actor = actor_for(request, label=f"{attendee.first_name} {attendee.last_name}")
@@ -236,7 +247,13 @@ def _booking_form_page(request, session, form, stand_ins: dict[str, str] | None 
     (page_cache.session_page_filled_in)."""
     if form is None:
         # The same for everyone: the questions are part of the page kept in the cache.
-        form = BookingForm(organiser=session.programme.organiser, questions=questions_for(session))
+        # The text reminder is the organisation's (saving its sending settings raises its
+        # programmes' page versions).
+        form = BookingForm(
+            organiser=session.programme.organiser,
+            questions=questions_for(session),
+            text_reminders=notify.sends_texts(session.programme.organiser_id),
+        )
     context = {"session": session, "programme": session.programme, "organiser": session.programme.organiser}
     context.update(stand_ins or {})
     state = places.availability(session)
@@ -326,6 +343,7 @@ def manage(request, token):
         "can_cancel": bookings.can_cancel(booking),
         "joining": joining_details_for(booking),
         "position": places.waiting_position(booking) if booking.is_waiting else None,
+        "fair_share_reason": fair_shares.reason(booking),
         "offer_open": booking.is_offered and timezone.now() < booking.offer_expires_at,
         "email_confirmation_open": email_confirmation.can_confirm_email(booking),
         **manage_page_extras(booking, token=token),

@@ -119,6 +119,7 @@ def test_an_organisations_administrator_changes_its_settings(client, admin, orga
             "email_sender_name": "Coventry Prevent Team",
             "reply_to_email": "replies@coventry.example",
             "email_sign_off": "With best wishes",
+            "offers_welsh": "True",
             "default_retention_months": "12",
             "default_access_needs_retention_days": "14",
         },
@@ -134,6 +135,28 @@ def test_an_organisations_administrator_changes_its_settings(client, admin, orga
     assert Programme.objects.get(title="Autumn Week").retention_months == 12
     programme.refresh_from_db()
     assert programme.retention_months == 24
+
+
+def test_an_organisation_chooses_english_only_and_its_pages_lose_the_welsh_switch(client, admin, organiser, programme):
+    url = reverse("backoffice:organisation_settings")
+    form = text_of(client.get(url))
+    assert "Languages of your public pages" in form and "English and Welsh" in form
+    assert "Cymraeg" in client.get(programme.get_absolute_url()).content.decode()
+
+    client.post(
+        url,
+        {
+            "brand_colour": "#1d4f91",
+            "offers_welsh": "False",
+            "default_retention_months": "24",
+            "default_access_needs_retention_days": "30",
+        },
+    )
+
+    organiser.refresh_from_db()
+    assert organiser.offers_welsh is False
+    # At once, though the programme's page was cached with the switch.
+    assert "Cymraeg" not in client.get(programme.get_absolute_url()).content.decode()
 
 
 def test_organisation_settings_with_mistakes_explain_each(client, admin, organiser):

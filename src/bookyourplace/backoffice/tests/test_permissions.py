@@ -171,6 +171,10 @@ MATRIX = [
     ("organisation_administrator", POST, "organisation of X", 403, 403, 403, 403,   403),
     ("organisation_settings",  GET,  None,             200,   403,   403,   403,    403),  # its administrators
     ("organisation_settings",  POST, None,             200,   403,   403,   403,    403),  # empty: the form's errors
+    ("email_sending",          GET,  None,             200,   403,   403,   403,    403),  # its administrators
+    ("email_sending",          POST, None,             200,   403,   403,   403,    403),  # empty: the form's errors
+    ("email_sending_test",     GET,  None,             200,   403,   403,   403,    403),
+    ("email_sending_test",     POST, None,             200,   403,   403,   403,    403),  # empty: the form's error
     ("organisation_switch",    GET,  None,             403,   403,   403,   403,    403),  # staff act for their own
     ("organisation_switch",    POST, None,             403,   403,   403,   403,    403),
     ("coverage",               GET,  None,             200,   200,   200,   200,    403),  # organisations and counts

@@ -20,7 +20,7 @@ from bookyourplace.bookings.forms import BookingForm
 from bookyourplace.bookings.models import Booking, Sector
 from bookyourplace.certificates.services import certificate_status
 from bookyourplace.core.errors import DomainError
-from bookyourplace.core.forms import GovukForm
+from bookyourplace.core.forms import CheckboxField, GovukForm
 from bookyourplace.privacy.models import AuditEvent
 from bookyourplace.privacy.services import actor_for, record
 from bookyourplace.programmes.questions import questions_for
@@ -169,10 +169,22 @@ def booking_cancel(request, booking_id):
 
 
 class PhonedBookingForm(BookingForm):
-    """The public booking form, filled in by an organiser for someone who phoned or emailed."""
+    """The public booking form, filled in by an organiser for someone who phoned or emailed.
+    ``beyond_fair_share``: an administrator may give a place although the person's
+    organisation already has its fair share of the session (bookings/fair_shares.py)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, beyond_fair_share: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if beyond_fair_share:
+            self.fields["beyond_fair_share"] = CheckboxField(
+                legend=gettext_lazy("Places per organisation"),
+                label=gettext_lazy("Give them a place even if their organisation already has its share"),
+                help_text=gettext_lazy(
+                    "Otherwise, when their organisation has all the places it may have on this session, they go "
+                    "on the waiting list and are told why."
+                ),
+                required=False,
+            )
         self.fields["email"].help_text = _(
             "Their own work email, not a shared inbox. The confirmation and joining details go here."
         )
@@ -189,10 +201,17 @@ class PhonedBookingForm(BookingForm):
 def booking_new(request, session_id):
     session = session_for(request, session_id, edit=True)
     questions = questions_for(session)
-    form = PhonedBookingForm(request.POST or None, organiser=session.programme.organiser, questions=questions)
+    form = PhonedBookingForm(
+        request.POST or None,
+        organiser=session.programme.organiser,
+        questions=questions,
+        beyond_fair_share=session.programme.fair_share_cap is not None
+        and permissions.can_book_beyond_fair_share(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             # The organiser took the details from the person: no "confirm your email" hold.
+            # The fair share applies as to everyone, unless an administrator says otherwise.
             booking = bookings.book_place(
                 session_id=session.pk,
                 attendee=form.attendee(),
@@ -200,6 +219,7 @@ def booking_new(request, session_id):
                 address_proven=True,
                 answers=form.answers(),
                 questions=questions,
+                beyond_fair_share=bool(form.cleaned_data.get("beyond_fair_share")),
             )
         except DomainError as refusal:
             errors.add_to_form(form, refusal)
@@ -209,6 +229,14 @@ def booking_new(request, session_id):
                 _("Booked %(reference)s for %(name)s: %(status)s. They are being emailed.")
                 % {"reference": booking.reference, "name": booking.full_name, "status": booking.get_status_display()},
             )
+            if booking.fair_share_waiting:
+                messages.info(
+                    request,
+                    _(
+                        "Their organisation already has all the places it may have on this session, so they are on "
+                        "the waiting list."
+                    ),
+                )
             return redirect("backoffice:session_bookings", session_id=session.pk)
     return render(
         request, "backoffice/bookings/new.html", {"form": form, "session": session, "programme": session.programme}

@@ -126,6 +126,17 @@ class SettingsForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"max_length": gettext_lazy("The sign-off must be 1,000 characters or fewer")},
     )
+    offers_welsh = forms.TypedChoiceField(
+        label=gettext_lazy("Languages of your public pages"),
+        help_text=gettext_lazy(
+            "With Welsh, your pages have a Cymraeg / English switch, and attendees who book in Welsh get their "
+            "emails in Welsh."
+        ),
+        choices=[("False", gettext_lazy("English only")), ("True", gettext_lazy("English and Welsh"))],
+        coerce=lambda value: value == "True",
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Select the languages of your public pages")},
+    )
     # As a programme's own booking rules ask for them: new programmes start with these.
     default_retention_months = ProgrammeRulesForm.base_fields["retention_months"]
     default_access_needs_retention_days = ProgrammeRulesForm.base_fields["access_needs_retention_days"]

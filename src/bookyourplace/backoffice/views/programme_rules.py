@@ -1,5 +1,5 @@
-"""A programme's booking rules: who can book, confirming the email address, offers, the
-cancellation cut-off, reminders; and after the session, what counts as attended and whether
+"""A programme's booking rules: who can book, confirming the email address, offers, each
+organisation's fair share of a session, the cancellation cut-off, reminders; and after the session, what counts as attended and whether
 attendees get a certificate."""
 
 from django import forms
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from bookyourplace.backoffice import errors
 from bookyourplace.backoffice.access import programme_for, staff_required
+from bookyourplace.bookings import waiting_list
 from bookyourplace.bookings.reminders import parse_reminder_days
 from bookyourplace.core.errors import DomainError
 from bookyourplace.core.forms import CheckboxField, GovukForm, whole_number_field
@@ -52,6 +53,21 @@ class ProgrammeRulesForm(GovukForm):
         too_small=gettext_lazy("Hold an offered place for at least 1 hour"),
         too_big=gettext_lazy("Hold an offered place for at most 336 hours (2 weeks)"),
     )
+    fair_share_cap = whole_number_field(
+        gettext_lazy("Places one organisation can have on each session (optional)"),
+        help_text=gettext_lazy(
+            "Leave empty for no limit. With 2, a third person from the same organisation goes on the waiting "
+            "list, and is told why, while places are left for others. We tell organisations apart by the email "
+            "address (stmarys.sch.uk), or by the organisation typed when it is Gmail, Outlook, nhs.net and the like."
+        ),
+        min_value=1,
+        max_value=999,
+        required="",
+        invalid=gettext_lazy("Enter a whole number of places, like 2, or leave it empty"),
+        too_small=gettext_lazy("Allow at least 1 place per organisation, or leave it empty for no limit"),
+        too_big=gettext_lazy("Enter 999 places or fewer"),
+    )
+    fair_share_cap.required = False
     cancellation_cutoff_hours = whole_number_field(
         gettext_lazy("Attendees can cancel online until this many hours before the start"),
         help_text=gettext_lazy(
@@ -155,7 +171,11 @@ def programme_rules(request, programme_id):
     initial = {name: getattr(programme, name) for name in ProgrammeRulesForm.base_fields}
     form = ProgrammeRulesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        cap_before = programme.fair_share_cap
         editing.change_programme_rules(programme=programme, actor=actor_for(request), **form.cleaned_data)
+        if programme.fair_share_cap != cap_before:
+            # A higher cap (or none) may give free places to people waiting for their share.
+            waiting_list.offer_places_the_cap_frees(programme_id=programme.pk)
         messages.success(request, _("Booking rules saved."))
         return redirect("backoffice:programme", programme_id=programme.pk)
     return render(request, "backoffice/programme_rules.html", {"form": form, "programme": programme})

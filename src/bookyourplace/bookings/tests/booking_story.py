@@ -27,6 +27,7 @@ from bookyourplace.bookings.errors import (
     OfferNotOpen,
     SessionFull,
 )
+from bookyourplace.bookings.fair_shares import organisation_key
 from bookyourplace.bookings.models import Booking
 from bookyourplace.bookings.testing import attendee_details
 from bookyourplace.privacy.services import Actor
@@ -79,6 +80,9 @@ class SessionStory(RuleBasedStateMachine):
         closes_before_start_hours=st.none() | st.integers(1, 23),
         already_booked=st.integers(0, 10),
         email_confirmation=st.sampled_from(list(EmailConfirmation)),
+        # Fair shares: at most this many places per organisation (the pool's addresses make a
+        # few: coventry.gov.uk twice, and four people at shared domains who typed one name).
+        fair_share_cap=st.none() | st.integers(1, 3),
     )
     def create_session(
         self,
@@ -92,6 +96,7 @@ class SessionStory(RuleBasedStateMachine):
         closes_before_start_hours,
         already_booked,
         email_confirmation,
+        fair_share_cap,
     ):
         suffix = uuid.uuid4().hex[:10]
         self.organiser = Organiser.objects.create(
@@ -107,6 +112,7 @@ class SessionStory(RuleBasedStateMachine):
             offer_hold_hours=offer_hold_hours,
             cancellation_cutoff_hours=cancellation_cutoff_hours,
             email_confirmation=email_confirmation,
+            fair_share_cap=fair_share_cap,
         )
         starts = (self.now + timedelta(hours=starts_in_hours)).replace(second=0, microsecond=0)
         self.session = Session.objects.create(
@@ -126,6 +132,7 @@ class SessionStory(RuleBasedStateMachine):
             confirm_from_waiting_list=confirm_from_waiting_list,
         )
         event(f"session: {'confirmed' if confirm_from_waiting_list else 'offered'} from the waiting list")
+        event(f"session: {'no cap' if fair_share_cap is None else 'a fair-share cap'}")
         # Start part-way through the story: some places taken and, perhaps, people waiting.
         for email in EMAILS[:already_booked]:
             self._book(email, True)
@@ -156,6 +163,13 @@ class SessionStory(RuleBasedStateMachine):
     def taken(self) -> int:
         return Booking.objects.filter(session=self.session, status__in=Booking.HOLDING_STATUSES).count()
 
+    def has_its_share(self, session: Session, key: str, active: list[Booking]) -> bool:
+        """Whether the organisation already holds as many places as the programme's cap."""
+        cap = session.programme.fair_share_cap
+        return (
+            bool(key) and cap is not None and sum(b.organisation_key == key for b in active if b.holds_a_place) >= cap
+        )
+
     def booking_is_open(self, session: Session) -> bool:
         return not session.is_cancelled and self.now < session.closes_at
 
@@ -175,11 +189,16 @@ class SessionStory(RuleBasedStateMachine):
         normalised = services.normalise_email(email)
         active = self.bookings(*Booking.ACTIVE_STATUSES)
         already = any(b.email == normalised for b in active)
-        full = sum(1 for b in active if b.holds_a_place) >= session.capacity or any(b.is_waiting for b in active)
+        # People waiting only for their organisation's share leave free places open to others.
+        full = sum(1 for b in active if b.holds_a_place) >= session.capacity or any(
+            b.is_waiting and not b.fair_share_waiting for b in active
+        )
+        details = self.attendee(email)
+        held_back = self.has_its_share(session, organisation_key(normalised, details.organisation), active)
         try:
             booking = services.book_place(
                 session_id=session.pk,
-                attendee=self.attendee(email),
+                attendee=details,
                 join_waiting_list=join_waiting_list,
                 now=self.now,
             )
@@ -199,7 +218,11 @@ class SessionStory(RuleBasedStateMachine):
         assert self.booking_is_open(session) and not already
         assert booking.email == normalised
         if full:
-            assert booking.status == Booking.Status.WAITING
+            assert booking.status == Booking.Status.WAITING and not booking.fair_share_waiting
+            self.joined.append(booking.pk)
+        elif held_back:
+            event("book: waiting for the organisation's fair share")
+            assert booking.status == Booking.Status.WAITING and booking.fair_share_waiting
             self.joined.append(booking.pk)
         elif session.confirms_email_first:
             assert booking.status == Booking.Status.UNCONFIRMED_EMAIL

@@ -96,17 +96,19 @@ def post_booking(
         conn.close()
 
 
-def rush_booking_form(server: LiveServer, session: Session, attempts: int) -> Rush:
-    """Post the booking form `attempts` times at once, from as many threads, each with its own email."""
+def rush_booking_form(server: LiveServer, session: Session, attempts: int = 0, *, emails: list[str] = ()) -> Rush:
+    """Post the booking form `attempts` times at once, from as many threads, each with its own
+    email (``emails``, or person000@rush.example...)."""
+    emails = list(emails) or [f"person{index:03d}@rush.example" for index in range(attempts)]
     path = book_form_path(session)
     csrf = csrf_pair(server, path)
-    barrier = threading.Barrier(attempts)
-    outcomes: list[Outcome | None] = [None] * attempts
+    barrier = threading.Barrier(len(emails))
+    outcomes: list[Outcome | None] = [None] * len(emails)
 
     def attempt(index: int) -> None:
-        outcomes[index] = post_booking(server, path, csrf, f"person{index:03d}@rush.example", barrier)
+        outcomes[index] = post_booking(server, path, csrf, emails[index], barrier)
 
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(attempts)]
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(len(emails))]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -2,7 +2,8 @@
 
 Hypothesis drives one session through random sequences of bookings, cancellations, waiting
 list joins, accepted and expired offers, approvals, rejections, capacity changes, email
-addresses confirmed and places held for them released (issue 10, point 5), while
+addresses confirmed and places held for them released (issue 10, point 5), with or without
+a cap on each organisation's places (fair shares, issue 19, point 3), while
 a virtual clock moves forward (``now=`` is passed to every service that takes it). After
 every step the invariants below must hold. A refusal (a BookingError, or a capacity change
 refused because people already hold the places) is an expected answer; anything else fails.
@@ -32,7 +33,7 @@ class BookingRules(SessionStory):
     """The session's story (booking_story.py), checked after every step."""
 
     # --- Invariants ---------------------------------------------------------------------------
-    # One snapshot of the session and its bookings per step, checked five ways.
+    # One snapshot of the session and its bookings per step, checked seven ways.
 
     @precondition(lambda self: self.session is not None)
     @invariant()
@@ -43,6 +44,7 @@ class BookingRules(SessionStory):
         self.waiting_positions_follow_join_order(everyone)
         self.one_active_booking_per_email(everyone)
         self.nobody_waits_while_a_place_is_free(session, everyone)
+        self.no_organisation_over_its_share(session, everyone)
         self.offers_run_out_by_the_time_booking_closes(session, everyone)
         self.unconfirmed_holds_run_out_by_the_start(session, everyone)
         for status in {b.status for b in everyone}:
@@ -65,9 +67,21 @@ class BookingRules(SessionStory):
         assert all(count == 1 for count in emails.values()), emails
 
     def nobody_waits_while_a_place_is_free(self, session, everyone):
+        """...unless their organisation already holds its fair share (and they are marked so,
+        leaving the free places open to other organisations)."""
         taken = sum(1 for b in everyone if b.holds_a_place)
         if self.booking_is_open(session) and taken < session.capacity:
-            assert not any(b.is_waiting for b in everyone), (taken, session.capacity)
+            for booking in everyone:
+                if booking.is_waiting:
+                    assert booking.fair_share_waiting, (taken, session.capacity)
+                    assert self.has_its_share(session, booking.organisation_key, everyone), booking.organisation_key
+
+    def no_organisation_over_its_share(self, session, everyone):
+        cap = session.programme.fair_share_cap
+        if cap is None:
+            return
+        held = Counter(b.organisation_key for b in everyone if b.holds_a_place and b.organisation_key)
+        assert all(n <= cap for n in held.values()), (held, cap)
 
     def offers_run_out_by_the_time_booking_closes(self, session, everyone):
         for booking in everyone:
