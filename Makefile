@@ -3,6 +3,8 @@ SHELL := /bin/bash
 PORT ?= 8000
 # The demo council's own sign-in provider (a test OpenID Connect provider on loopback).
 COUNCIL_PORT ?= 8765
+# The demo's fake GOV.UK Notify (manage.py demo_notify).
+NOTIFY_PORT ?= 8767
 VENV := .venv
 PY := $(VENV)/bin/python
 # pip-tools and pip-audit for `make lock` and `make audit`, apart from the service's own packages.
@@ -79,7 +81,7 @@ demo: migrate
 	DEBUG=1 $(PY) manage.py demo_council_sign_in --issuer http://127.0.0.1:$(COUNCIL_PORT) > var/council-people.txt
 
 run: demo
-	@PORT=$(PORT) COUNCIL_PORT=$(COUNCIL_PORT) scripts/run-dev.sh
+	@PORT=$(PORT) COUNCIL_PORT=$(COUNCIL_PORT) NOTIFY_PORT=$(NOTIFY_PORT) scripts/run-dev.sh
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \

@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG=1 PYTHONPATH="$PWD/src" SITE_URL="http://127.0.0.1:${PORT:-8000}"
+# The demo's GOV.UK Notify is a fake on this machine (`manage.py demo_notify`), for trying
+# "Email sending: GOV.UK Notify" and text reminders without a Notify account.
+export BYP_NOTIFY_BASE_URL="http://127.0.0.1:${NOTIFY_PORT:-8767}"
 PY=.venv/bin/python
 mkdir -p var/mail
 
@@ -16,7 +19,9 @@ web=$!
 $PY -m bookyourplace.core.testing.oidc_provider --port "${COUNCIL_PORT:-8765}" $(cat var/council-people.txt 2>/dev/null) \
   >var/council-provider.log 2>&1 &
 council=$!
-stop() { kill "$web" "$worker" "$council" 2>/dev/null || true; wait 2>/dev/null || true; echo; echo "Stopped the web server, the worker and the demo council's sign-in."; }
+$PY manage.py demo_notify --port "${NOTIFY_PORT:-8767}" --folder var/notify >var/notify.log 2>&1 &
+notify=$!
+stop() { kill "$web" "$worker" "$council" "$notify" 2>/dev/null || true; wait 2>/dev/null || true; echo; echo "Stopped the web server, the worker, the demo council's sign-in and the fake GOV.UK Notify."; }
 trap stop INT TERM EXIT
 
 sleep 2
@@ -33,6 +38,8 @@ cat <<MSG
                  sign-in page (port ${COUNCIL_PORT:-8765}) offers sam.jones@ (an administrator by
                  group), alex.khan@ (an organiser) and pat.lee@ (no role: refused)
   Your bookings: ${SITE_URL}/my-bookings/   the sign-in link arrives in var/mail/
+  GOV.UK Notify: a fake on port ${NOTIFY_PORT:-8767}; its API key and template IDs are in
+                 var/notify/settings.txt (Settings > Email sending); what it sends is in var/notify/
   Emails:        kept as files in var/mail/ (nothing is really sent); the worker's log is var/worker.log
 
   Press Ctrl-C to stop.

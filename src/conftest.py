@@ -27,10 +27,19 @@ from bookyourplace.core.testing.browser import browser, page  # noqa: F401
 from bookyourplace.core.testing.live_server import booking_server  # noqa: F401
 from bookyourplace.core.testing.oidc_provider import OidcProvider
 from bookyourplace.core.testing.smtp import refusing_smtp_server, smtp_server, stopped_smtp_server  # noqa: F401
-from bookyourplace.notifications.testing import fake_notify  # noqa: F401
+from bookyourplace.notifications.testing import FakeNotify
 from bookyourplace.programmes.models import Organiser, Programme, Session
 from bookyourplace.programmes.page_version import programme_changed
 from bookyourplace.webhooks.testing import webhook_receiver  # noqa: F401
+
+
+@pytest.fixture
+def fake_notify(settings):
+    """A fake GOV.UK Notify on loopback, with the client pointed at it (notifications/testing.py)."""
+    fake = FakeNotify()
+    settings.BYP_NOTIFY_BASE_URL = fake.url
+    yield fake
+    fake.stop()
 
 
 @pytest.fixture

@@ -8,6 +8,10 @@ body's fields (a UUID template id it knows, personalisation of strings, an email
 a phone number, nothing else). What it refuses it answers 400 or 403 with Notify's error
 shape; ``fail_next(429, 2)`` makes it answer the next requests with that status. Every
 request is kept (``requests``), accepted or not.
+
+`make run` starts one as the demo's GOV.UK Notify (``manage.py demo_notify``): a fixed key and
+templates, and every message it accepts written to a folder as a file, to read as the
+attendee's phone or inbox would show it.
 """
 
 import json
@@ -17,9 +21,9 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import jwt
-import pytest
 
 from bookyourplace.notifications.models import NotifySettings
 
@@ -60,6 +64,8 @@ class FakeNotify:
     secret: str = field(default_factory=lambda: str(uuid.uuid4()))
     templates: set[str] = field(default_factory=set)
     requests: list[NotifyRequest] = field(default_factory=list)
+    port: int = 0
+    keep_in: Path | None = None  # a folder: each accepted message is written there as a file
 
     def __post_init__(self):
         self._lock = threading.Lock()
@@ -84,7 +90,7 @@ class FakeNotify:
             daemon_threads = True
             block_on_close = False
 
-        self.server = Server(("127.0.0.1", 0), Handler)
+        self.server = Server(("127.0.0.1", self.port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
@@ -131,6 +137,8 @@ class FakeNotify:
             status, problem = refusal.status, refusal.message
         with self._lock:
             self.requests.append(NotifyRequest(path, body, claims, status, problem))
+        if status == 201 and self.keep_in is not None:
+            self._keep(kind, body)
         if status != 201:
             return status, {
                 "status_code": status,
@@ -143,6 +151,14 @@ class FakeNotify:
             "uri": f"{self.url}/v2/notifications/x",
             "template": {"id": body["template_id"], "version": 1, "uri": ""},
         }
+
+    def _keep(self, kind: str, body: dict) -> None:
+        to = body.get("email_address") or body.get("phone_number")
+        lines = [f"{kind.upper()} to {to}, template {body['template_id']}", ""]
+        lines += [f"(({name}))\n{value}\n" for name, value in body.get("personalisation", {}).items()]
+        self.keep_in.mkdir(parents=True, exist_ok=True)
+        name = f"{time.strftime('%Y%m%d-%H%M%S')}-{kind}-{uuid.uuid4().hex[:6]}.txt"
+        (self.keep_in / name).write_text("\n".join(lines))
 
     def _check_token(self, authorization: str) -> dict:
         if not authorization.startswith("Bearer "):
@@ -206,12 +222,3 @@ def notify_settings(organiser, fake: FakeNotify, **overrides) -> NotifySettings:
     }
     found, _created = NotifySettings.objects.update_or_create(organiser=organiser, defaults=values)
     return found
-
-
-@pytest.fixture
-def fake_notify(settings):
-    """A fake GOV.UK Notify on loopback, with the client pointed at it."""
-    fake = FakeNotify()
-    settings.BYP_NOTIFY_BASE_URL = fake.url
-    yield fake
-    fake.stop()
