@@ -256,7 +256,7 @@ class UkMobileField(forms.CharField):
 def text_reminder_fields() -> dict[str, forms.Field]:
     return {
         "mobile_number": UkMobileField(
-            label=_("Mobile number (optional)"),
+            label=_("Mobile number"),
             required=False,
             max_length=30,
             help_text=_("A UK mobile number, like 07700 900 982. We only use it for the text you ask for below."),

@@ -60,7 +60,7 @@ class EmailSendingForm(GovukForm):
         ),
     )
     sms_template_id = _template_id(
-        gettext_lazy("Text message template (optional)"),
+        gettext_lazy("Text message template"),
         help_text=gettext_lazy(
             "A text message template whose message is ((body)). With one, the booking form offers "
             "“Text me a reminder the day before”."

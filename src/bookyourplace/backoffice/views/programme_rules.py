@@ -54,7 +54,7 @@ class ProgrammeRulesForm(GovukForm):
         too_big=gettext_lazy("Hold an offered place for at most 336 hours (2 weeks)"),
     )
     fair_share_cap = whole_number_field(
-        gettext_lazy("Places one organisation can have on each session (optional)"),
+        gettext_lazy("Places one organisation can have on each session"),
         help_text=gettext_lazy(
             "Leave empty for no limit. With 2, a third person from the same organisation goes on the waiting "
             "list, and is told why, while places are left for others. We tell organisations apart by the email "
