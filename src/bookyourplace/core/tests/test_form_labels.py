@@ -11,7 +11,7 @@ import bookyourplace
 
 
 def every_form_class() -> set[type[forms.BaseForm]]:
-    get_resolver().url_patterns  # every page's views (and the URL converters they need) first
+    assert get_resolver().url_patterns  # every page's views (and the URL converters they need) first
     for module in pkgutil.walk_packages(bookyourplace.__path__, "bookyourplace."):
         if not any(part in module.name for part in (".tests", ".migrations", ".testing", "settings", ".urls", "wsgi")):
             importlib.import_module(module.name)
