@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from bookyourplace.bookings.email_content import TEXT_REMINDER_KINDS
 from bookyourplace.bookings.emails import EmailKind
 from bookyourplace.bookings.links import manage_token
 from bookyourplace.bookings.testing import book, end_session
@@ -118,7 +119,8 @@ def every_kind_of_email() -> list[str]:
     """Every kind of email about a booking, including those other apps write (no-show,
     feedback request): any kind added later is tested too."""
     written_by_other_apps = {kind for _model, kind in composing._kind_composers}
-    return [*EmailKind.values, *sorted(written_by_other_apps)]
+    # A text message (GOV.UK Notify's text reminder) is a line or two, not an email: no notice link.
+    return [*EmailKind.values, *sorted(written_by_other_apps - set(TEXT_REMINDER_KINDS))]
 
 
 @pytest.mark.parametrize("kind", every_kind_of_email())
