@@ -139,3 +139,18 @@ def booking_for(email: str, booking_id: int) -> Booking | None:
     if not email:
         return None
     return bookings_of(email).filter(pk=booking_id).first()
+
+
+def arrange(bookings: list[Booking], *, now: datetime) -> tuple[list[Booking], list[Booking], list[Booking]]:
+    """A person's bookings as their list shows them: offers still open, places to come
+    (waiting places too), and the rest (ended, cancelled), most recent first."""
+    offers, upcoming, past = [], [], []
+    for booking in bookings:
+        if booking.is_offered and booking.offer_expires_at and now < booking.offer_expires_at:
+            offers.append(booking)
+        elif not booking.has_ended and not booking.session.is_cancelled and booking.session.ends_at > now:
+            upcoming.append(booking)
+        else:
+            past.append(booking)
+    past.reverse()
+    return offers, upcoming, past

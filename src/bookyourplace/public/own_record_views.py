@@ -138,20 +138,13 @@ def bookings_list(request):
     bookings = list(own_record.bookings_of(email))
     certificates = statuses_of(bookings, now=now)
     surveys = open_surveys(bookings, now=now)
-    offers, upcoming, past = [], [], []
     for booking in bookings:
         status = certificates[booking.pk]
         booking.own_certificate = status.certificate if status.eligible else None
         booking.may_get_certificate = status.eligible
         booking.feedback_open = booking.pk in surveys
         booking.cancellable = can_cancel(booking, now)
-        if booking.is_offered and booking.offer_expires_at and now < booking.offer_expires_at:
-            offers.append(booking)
-        elif not booking.has_ended and not booking.session.is_cancelled and booking.session.ends_at > now:
-            upcoming.append(booking)
-        else:
-            past.append(booking)
-    past.reverse()  # most recent first
+    offers, upcoming, past = own_record.arrange(bookings, now=now)
     context = {
         "email": email,
         "offers": offers,
