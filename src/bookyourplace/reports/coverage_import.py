@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from bookyourplace.bookings.fair_shares import SHARED_EMAIL_DOMAINS
 from bookyourplace.core.errors import DomainError
 from bookyourplace.programmes.models import Organiser
 from bookyourplace.reports.coverage import mark_shared_names, matching_name
@@ -448,25 +449,8 @@ def kind_of_type(type_: str) -> str:
 DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$")
 
 # Domains many organisations share: an address at one says nothing about which it belongs to.
-SHARED_DOMAINS = {
-    "gmail.com",
-    "googlemail.com",
-    "outlook.com",
-    "hotmail.com",
-    "hotmail.co.uk",
-    "live.com",
-    "live.co.uk",
-    "yahoo.com",
-    "yahoo.co.uk",
-    "icloud.com",
-    "me.com",
-    "aol.com",
-    "btinternet.com",
-    "sky.com",
-    "virginmedia.com",
-    "protonmail.com",
-    "proton.me",
-    "nhs.net",
+# The personal mail providers are the list fair shares uses too; then the shared suffixes.
+SHARED_DOMAINS = SHARED_EMAIL_DOMAINS | {
     "nhs.uk",
     "gov.uk",
     "sch.uk",
